@@ -1,0 +1,55 @@
+// Copyright (C) nv8 contributors
+//
+// Errors with Node's stable codes.
+
+const fs = import.meta.binding('fs');
+
+/**
+ * A TypeError with code ERR_INVALID_ARG_TYPE, as Node throws it.
+ * @param {string} name argument name
+ * @param {string} expected what was expected
+ * @param {*} actual the value received
+ * @returns {TypeError}
+ */
+export function invalidArgType(name, expected, actual) {
+    const err = new TypeError(`The "${name}" argument must be ${expected}.` +
+                              ` Received ${describe(actual)}`);
+    err.code = 'ERR_INVALID_ARG_TYPE';
+    return err;
+}
+
+/**
+ * An Error for a failed system call, as Node's uvException builds it.
+ * @param {number} errno negative libuv error number
+ * @param {string} syscall the failed call
+ * @param {string} [path]
+ * @returns {Error}
+ */
+export function uvException(errno, syscall, path) {
+    const code = fs.errname(errno);
+    let msg = `${code}: ${fs.strerror(errno)}, ${syscall}`;
+    if (path !== undefined) {
+        msg += ` '${path}'`;
+    }
+    const err = new Error(msg);
+    err.errno = errno;
+    err.code = code;
+    err.syscall = syscall;
+    if (path !== undefined) {
+        err.path = path;
+    }
+    return err;
+}
+
+function describe(v) {
+    if (v === null || v === undefined) {
+        return String(v);
+    }
+    if (typeof v === 'function') {
+        return `function ${v.name}`;
+    }
+    if (typeof v === 'object') {
+        return `an instance of ${v.constructor?.name ?? 'Object'}`;
+    }
+    return `type ${typeof v} (${String(v).slice(0, 25)})`;
+}

@@ -1,0 +1,84 @@
+
+/*
+ * Copyright (C) nv8 contributors
+ */
+
+
+#ifndef _NGX_HTTP_V8_MODULE_H_INCLUDED_
+#define _NGX_HTTP_V8_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <nv8.h>
+
+
+typedef struct {
+    ngx_str_t                 path;         /* full path of the module */
+    ngx_str_t                 name;         /* export; empty: default */
+    ngx_int_t                 index;        /* in JS, -1: not loaded */
+} ngx_http_v8_handler_t;
+
+
+typedef struct {
+    ngx_array_t               handlers;     /* ngx_http_v8_handler_t * */
+    ngx_array_t               checked;      /* ngx_str_t: scripts checked */
+    ngx_uint_t                threads;
+    ngx_str_t                 flags;
+} ngx_http_v8_main_conf_t;
+
+
+typedef struct {
+    ngx_http_v8_handler_t    *handler;
+    ngx_msec_t                timeout;
+} ngx_http_v8_loc_conf_t;
+
+
+/* per request, from r->pool; JS refers to it by id only */
+typedef struct {
+    ngx_http_request_t       *request;
+    double                    id;
+    ngx_event_t               timer;        /* js_handler_timeout */
+    ngx_event_t               finalizer;    /* posted: finalize outside JS */
+    ngx_int_t                 rc;           /* to finalize with */
+    unsigned                  pending:1;    /* handler returned NGX_DONE */
+    unsigned                  header_sent:1;
+    unsigned                  done:1;       /* response complete or failed */
+    unsigned                  finalized:1;
+} ngx_http_v8_ctx_t;
+
+
+/* the worker's runtime (ngx_v8_runtime.c), protocol independent */
+typedef struct {
+    nv8_runtime_t            *rt;
+    ngx_connection_t         *conn;         /* the loop's backend fd */
+    ngx_event_t               event;        /* loop timeout, or posted */
+    ngx_log_t                *log;
+    ngx_log_t              *(*context_log)(double id);
+} ngx_v8_runtime_t;
+
+
+extern ngx_module_t       ngx_http_v8_module;
+extern ngx_v8_runtime_t   ngx_v8_runtime;
+extern const nv8_binding_t  ngx_http_v8_binding;
+
+
+ngx_int_t ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags,
+    ngx_uint_t threads, const nv8_binding_t **bindings);
+void ngx_v8_runtime_exit(ngx_cycle_t *cycle);
+void ngx_v8_loop_arm(void);
+
+ngx_int_t ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path,
+    ngx_str_t *flags);
+
+ngx_int_t ngx_http_v8_content_handler(ngx_http_request_t *r);
+ngx_http_v8_ctx_t *ngx_http_v8_ctx_lookup(double id);
+ngx_log_t *ngx_http_v8_context_log(double id);
+void ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc);
+ngx_int_t ngx_http_v8_handlers_load(ngx_cycle_t *cycle,
+    ngx_http_v8_main_conf_t *mcf);
+
+
+#endif /* _NGX_HTTP_V8_MODULE_H_INCLUDED_ */

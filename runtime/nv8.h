@@ -1,0 +1,257 @@
+
+/*
+ * Copyright (C) nv8 contributors
+ *
+ * The runtime's only public header: a V8 isolate, its context and a libuv
+ * loop, behind a small C API.  Nothing here names nginx, V8 or libuv types.
+ *
+ * Threads: every function must be called on the thread that created the
+ * runtime, except where a comment says otherwise.
+ */
+
+
+#ifndef _NV8_H_INCLUDED_
+#define _NV8_H_INCLUDED_
+
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+typedef intptr_t  nv8_int_t;
+
+#define NV8_OK          0
+#define NV8_ERROR      -1
+#define NV8_AGAIN      -2
+#define NV8_DONE       -4
+#define NV8_DECLINED   -5
+
+
+/* log levels: the same numbers as nginx's NGX_LOG_* */
+#define NV8_LOG_EMERG   1
+#define NV8_LOG_ALERT   2
+#define NV8_LOG_CRIT    3
+#define NV8_LOG_ERR     4
+#define NV8_LOG_WARN    5
+#define NV8_LOG_NOTICE  6
+#define NV8_LOG_INFO    7
+#define NV8_LOG_DEBUG   8
+
+
+typedef struct nv8_runtime_s  nv8_runtime_t;
+
+/*
+ * A native call from JS into a binding method.  It lives on the C stack of
+ * the trampoline for the duration of the call only.
+ */
+typedef struct nv8_call_s     nv8_call_t;
+
+/*
+ * A pending promise created by a binding, settled later from the loop
+ * thread.  Owned by the runtime until it is settled, then freed.
+ */
+typedef struct nv8_promise_s  nv8_promise_t;
+
+
+typedef struct {
+    const char               *data;
+    size_t                    len;
+} nv8_str_t;
+
+
+/*
+ * Host callbacks.  log() receives every message the runtime or JS wants to
+ * log; "context" is the request id that was current for the code that
+ * logged (see nv8_hook_call()), or 0 outside any request.  The message is
+ * not NUL-terminated and is valid only during the call.
+ */
+typedef struct {
+    void                     *data;
+    void                    (*log)(void *data, nv8_int_t level,
+                                   double context, const char *msg,
+                                   size_t len);
+} nv8_host_t;
+
+
+/*
+ * A binding: a named table of native methods, reachable only from the
+ * embedded lib/internal JS (import.meta.binding(name)).  "magic" lets one C
+ * function serve several names.  Methods return NV8_OK, or NV8_ERROR with a
+ * JS exception pending (set with nv8_throw()).
+ */
+typedef nv8_int_t (*nv8_method_pt)(nv8_call_t *call);
+
+typedef struct {
+    const char               *name;
+    nv8_method_pt             handler;
+    nv8_int_t                 magic;
+} nv8_method_t;
+
+typedef struct {
+    const char               *name;
+    const nv8_method_t       *methods;      /* ends with a NULL name */
+} nv8_binding_t;
+
+
+/* JS functions that native code calls; registered by lib/ at start-up */
+typedef enum {
+    NV8_HOOK_TIMERS = 0,
+    NV8_HOOK_IMMEDIATES,
+    NV8_HOOK_HTTP_REGISTER,
+    NV8_HOOK_HTTP_DISPATCH,
+    NV8_HOOK_MAX
+} nv8_hook_e;
+
+
+/* an argument passed to a hook */
+typedef enum {
+    NV8_ARG_NUMBER = 0,
+    NV8_ARG_STRING,
+    NV8_ARG_MODULE                          /* str: the module's path */
+} nv8_arg_type_e;
+
+typedef struct {
+    nv8_arg_type_e            type;
+    double                    number;
+    nv8_str_t                 str;          /* one-byte (Latin-1) text */
+} nv8_arg_t;
+
+
+typedef struct {
+    nv8_host_t                host;
+    const nv8_binding_t     **bindings;     /* host bindings, NULL-ended */
+    unsigned                  embedded:1;   /* driven by a host loop: the
+                                               loop is kept alive */
+} nv8_runtime_conf_t;
+
+
+/*
+ * Process-wide set-up: V8 flags, the platform and its threads.  Call once
+ * per process, in the process that will run JS (never in nginx's master).
+ * "threads" is the size of the libuv thread pool; it is fixed at the first
+ * use of the pool.  Signals are blocked in every thread started here.
+ */
+nv8_int_t nv8_process_init(const char *v8_flags, unsigned threads);
+void nv8_process_exit(void);
+
+/*
+ * Creates an isolate, its context and a loop, and runs the embedded
+ * bootstrap.  On failure returns NULL and, if err is not NULL, a malloc()ed
+ * message the caller frees.
+ */
+nv8_runtime_t *nv8_runtime_create(const nv8_runtime_conf_t *conf,
+    char **err);
+
+/* closes every loop handle, runs the loop until they are closed, disposes
+ * of the isolate; returns NV8_ERROR if handles were left open */
+nv8_int_t nv8_runtime_destroy(nv8_runtime_t *rt);
+
+
+/*
+ * Modules.  Paths are absolute file names.  nv8_module_check() compiles and
+ * links the module graph without running it; nv8_module_load() also
+ * evaluates it (running the loop until a top-level await settles).  On error
+ * both return NV8_ERROR and a malloc()ed message naming file and line.
+ */
+nv8_int_t nv8_module_check(nv8_runtime_t *rt, const char *path, char **err);
+nv8_int_t nv8_module_load(nv8_runtime_t *rt, const char *path, char **err);
+
+
+/*
+ * Calls a hook with number and string arguments, the module namespace of
+ * "path" for NV8_ARG_MODULE (loaded before).  "context" becomes the request
+ * id seen by console and by promise continuations started by the call.
+ * The microtask queue is drained after the outermost call.  Returns
+ * NV8_ERROR on an exception, which is logged (with *err set if not NULL),
+ * else NV8_OK with the number the hook returned in *result (NaN if it was
+ * not a number).
+ */
+nv8_int_t nv8_hook_call(nv8_runtime_t *rt, nv8_hook_e hook, double context,
+    const nv8_arg_t *args, size_t nargs, double *result, char **err);
+
+
+/*
+ * The loop, for embedding into another event loop: watch nv8_loop_fd()
+ * for reading, call nv8_loop_run() when it is readable or when
+ * nv8_loop_timeout() milliseconds have passed (0: now; -1: no timeout).
+ * nv8_loop_run() never blocks.  nv8_loop_run_default() runs until nothing
+ * is left to do, or until nv8_runtime_stop() (for the standalone runner).
+ */
+int nv8_loop_fd(nv8_runtime_t *rt);
+int nv8_loop_timeout(nv8_runtime_t *rt);
+nv8_int_t nv8_loop_run(nv8_runtime_t *rt);
+nv8_int_t nv8_loop_run_default(nv8_runtime_t *rt);
+void nv8_runtime_stop(nv8_runtime_t *rt);
+
+/* count of uncaught exceptions and unhandled rejections so far */
+size_t nv8_runtime_uncaught(nv8_runtime_t *rt);
+void *nv8_runtime_host_data(nv8_runtime_t *rt);
+
+
+/*
+ * Inside a binding method.  Arguments are read with the accessors below;
+ * a missing argument is undefined.  Strings are copied out as UTF-8 into
+ * memory owned by the call (valid until the method returns).
+ */
+nv8_runtime_t *nv8_call_runtime(nv8_call_t *call);
+nv8_int_t nv8_call_magic(nv8_call_t *call);
+size_t nv8_call_argc(nv8_call_t *call);
+int nv8_arg_is_nullish(nv8_call_t *call, size_t i);
+nv8_int_t nv8_arg_number(nv8_call_t *call, size_t i, double *n);
+nv8_int_t nv8_arg_string(nv8_call_t *call, size_t i, nv8_str_t *s);
+
+/*
+ * A string or an ArrayBufferView argument as bytes (UTF-8 for strings):
+ * nv8_arg_bytes_size() tells the size and nv8_arg_bytes_copy() copies it.
+ */
+nv8_int_t nv8_arg_bytes_size(nv8_call_t *call, size_t i, size_t *size);
+nv8_int_t nv8_arg_bytes_copy(nv8_call_t *call, size_t i, unsigned char *dst,
+    size_t size);
+
+/* an array of strings; items are copied as with nv8_arg_string() */
+nv8_int_t nv8_arg_string_array(nv8_call_t *call, size_t i, nv8_str_t **items,
+    size_t *n);
+
+void nv8_return_number(nv8_call_t *call, double n);
+void nv8_return_bool(nv8_call_t *call, int b);
+/* one-byte (Latin-1) strings, copied */
+void nv8_return_string(nv8_call_t *call, const char *s, size_t len);
+void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
+    size_t n);
+
+/* sets a pending exception; returns NV8_ERROR for "return nv8_throw(...)" */
+#define NV8_ERROR_TYPE   0
+#define NV8_ERROR_RANGE  1
+#define NV8_ERROR_PLAIN  2
+nv8_int_t nv8_throw(nv8_call_t *call, int type, const char *code,
+    const char *fmt, ...);
+
+
+/*
+ * Promises: nv8_promise_create() makes the method return a new promise;
+ * exactly one nv8_promise_*() settling call must follow later, on the loop
+ * thread, from a loop callback.  Settling frees the nv8_promise_t.
+ */
+nv8_promise_t *nv8_promise_create(nv8_call_t *call);
+/* "data" must be malloc()ed; the ArrayBuffer takes it over */
+void nv8_promise_resolve_bytes(nv8_promise_t *p, void *data, size_t len);
+void nv8_promise_resolve_numbers(nv8_promise_t *p, const double *v,
+    size_t n);
+/* rejects with [errno, syscall] (a negative libuv errno); lib/ builds the
+ * Error from it */
+void nv8_promise_reject_errno(nv8_promise_t *p, int uv_err,
+    const char *syscall);
+/* for a runtime torn down before its work completed */
+void nv8_promise_drop(nv8_promise_t *p);
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _NV8_H_INCLUDED_ */

@@ -1,0 +1,83 @@
+
+/*
+ * Copyright (C) nv8 contributors
+ *
+ * Shared by the runtime's own files only; never included by ngx_module/.
+ */
+
+
+#ifndef _NV8_INTERNAL_H_INCLUDED_
+#define _NV8_INTERNAL_H_INCLUDED_
+
+
+#include <uv.h>
+
+#include "nv8.h"
+
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+
+struct nv8_runtime_s {
+    uv_loop_t                 loop;
+    uv_timer_t                timer;        /* the earliest JS timer */
+    uv_check_t                check;        /* runs setImmediate() queue */
+    uv_idle_t                 idle;         /* no blocking poll while
+                                               immediates are queued */
+    uv_async_t                alive;        /* embedded: keeps the loop
+                                               alive, so that
+                                               uv_backend_timeout() tells
+                                               the next timer, not 0 */
+    nv8_host_t                host;
+    const nv8_binding_t     **host_bindings;
+    void                     *v8;           /* nv8::Runtime, the shim's */
+    size_t                    uncaught;
+    size_t                    work;         /* uv_work_t in flight */
+    unsigned                  stopped:1;
+    unsigned                  destroying:1;
+};
+
+
+typedef struct {
+    const char               *id;
+    const unsigned char      *source;
+    size_t                    len;
+} nv8_builtin_t;
+
+
+/* generated from lib/ by build-aux/nv8_js2c.c, sorted by id */
+extern const nv8_builtin_t    nv8_builtins[];
+extern const size_t           nv8_builtins_n;
+
+
+/* the shim: nv8_v8.cc */
+nv8_int_t nv8__v8_create(nv8_runtime_t *rt, char **err);
+void nv8__v8_destroy(nv8_runtime_t *rt);
+double nv8__v8_context(nv8_runtime_t *rt);
+
+/* nv8_runtime.c */
+void nv8__log(nv8_runtime_t *rt, nv8_int_t level, double context,
+    const char *fmt, ...);
+const nv8_binding_t *nv8__binding_find(nv8_runtime_t *rt, const char *name);
+nv8_int_t nv8__loop_init(nv8_runtime_t *rt);
+void nv8__loop_close(nv8_runtime_t *rt);
+
+/*
+ * nv8_modules.c: module resolution.  Keys are absolute file paths or
+ * "node:<builtin id>".  Results are malloc()ed.
+ */
+nv8_int_t nv8__module_resolve(const char *referrer, const char *specifier,
+    char **key, char **err);
+nv8_int_t nv8__module_source(const char *key, const char **src, size_t *len,
+    int *builtin, char **err);
+const nv8_builtin_t *nv8__builtin_find(const char *id);
+char *nv8__strdup_printf(const char *fmt, ...);
+
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _NV8_INTERNAL_H_INCLUDED_ */

@@ -1,0 +1,130 @@
+
+/*
+ * Copyright (C) nv8 contributors
+ *
+ * nv8: runs a JS module to completion on the same runtime nginx uses, with
+ * no nginx.  console.log/info/debug go to stdout, warn/error to stderr.
+ * Exits 1 on an uncaught exception or unhandled rejection.
+ *
+ *   nv8 [--v8-flags=FLAGS] [--check] FILE
+ */
+
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nv8.h"
+
+
+static void
+nv8_run_log(void *data, nv8_int_t level, double context, const char *msg,
+    size_t len)
+{
+    FILE  *out;
+
+    out = (level <= NV8_LOG_WARN) ? stderr : stdout;
+
+    /* console output is tagged for shared logs; a terminal needs no tag */
+    if (len >= 4 && memcmp(msg, "js: ", 4) == 0) {
+        msg += 4;
+        len -= 4;
+    }
+
+    fwrite(msg, 1, len, out);
+    fputc('\n', out);
+    fflush(out);
+
+    if (level <= NV8_LOG_ERR && strncmp(msg, "js exception", 12) == 0) {
+        /* like Node: an uncaught error ends the process */
+        nv8_runtime_stop(*(nv8_runtime_t **) data);
+    }
+}
+
+
+int
+main(int argc, char **argv)
+{
+    int                  i, check;
+    char                *err, path[PATH_MAX];
+    const char          *file, *flags;
+    nv8_runtime_t       *rt;
+    nv8_runtime_conf_t   conf;
+
+    check = 0;
+    file = NULL;
+    flags = getenv("NV8_V8_FLAGS");
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0) {
+            check = 1;
+
+        } else if (strncmp(argv[i], "--v8-flags=", 11) == 0) {
+            flags = argv[i] + 11;
+
+        } else if (file == NULL) {
+            file = argv[i];
+
+        } else {
+            break;
+        }
+    }
+
+    if (file == NULL) {
+        fprintf(stderr, "usage: nv8 [--check] [--v8-flags=FLAGS] FILE\n");
+        return 2;
+    }
+
+    if (realpath(file, path) == NULL) {
+        fprintf(stderr, "nv8: cannot open %s\n", file);
+        return 2;
+    }
+
+    if (nv8_process_init(flags, 0) != NV8_OK) {
+        fprintf(stderr, "nv8: V8 initialization failed\n");
+        return 2;
+    }
+
+    rt = NULL;
+    memset(&conf, 0, sizeof(conf));
+    conf.host.log = nv8_run_log;
+    conf.host.data = &rt;
+
+    err = NULL;
+    rt = nv8_runtime_create(&conf, &err);
+    if (rt == NULL) {
+        fprintf(stderr, "nv8: %s\n", err ? err : "runtime failed");
+        return 2;
+    }
+
+    if (check) {
+        if (nv8_module_check(rt, path, &err) != NV8_OK) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+
+        return 0;
+    }
+
+    if (nv8_module_load(rt, path, &err) != NV8_OK) {
+        fprintf(stderr, "%s\n", err);
+        free(err);
+        (void) nv8_runtime_destroy(rt);
+        nv8_process_exit();
+        return 1;
+    }
+
+    (void) nv8_loop_run_default(rt);
+
+    i = nv8_runtime_uncaught(rt) ? 1 : 0;
+
+    if (nv8_runtime_destroy(rt) != NV8_OK) {
+        i = 1;
+    }
+
+    nv8_process_exit();
+
+    return i;
+}

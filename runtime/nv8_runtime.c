@@ -1,0 +1,260 @@
+
+/*
+ * Copyright (C) nv8 contributors
+ *
+ * A runtime: one libuv loop, one isolate and its context.  The loop's
+ * handles that belong to the runtime itself (timers, immediates) live here.
+ */
+
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nv8_internal.h"
+#include "nv8_bindings.h"
+
+
+#define NV8_BINDING_ENTRY(name)  &nv8_##name##_binding,
+
+static const nv8_binding_t  *nv8_runtime_bindings[] = {
+    NV8_BINDINGS(NV8_BINDING_ENTRY)
+    NULL
+};
+
+
+nv8_runtime_t *
+nv8_runtime_create(const nv8_runtime_conf_t *conf, char **err)
+{
+    nv8_runtime_t  *rt;
+
+    rt = calloc(1, sizeof(nv8_runtime_t));
+    if (rt == NULL) {
+        if (err) {
+            *err = nv8__strdup_printf("out of memory");
+        }
+        return NULL;
+    }
+
+    rt->host = conf->host;
+    rt->host_bindings = conf->bindings;
+
+    if (nv8__loop_init(rt) != NV8_OK) {
+        if (err) {
+            *err = nv8__strdup_printf("uv_loop_init() failed");
+        }
+        free(rt);
+        return NULL;
+    }
+
+    if (conf->embedded && uv_async_init(&rt->loop, &rt->alive, NULL) != 0) {
+        if (err) {
+            *err = nv8__strdup_printf("uv_async_init() failed");
+        }
+        (void) nv8_runtime_destroy(rt);
+        return NULL;
+    }
+
+    if (nv8__v8_create(rt, err) != NV8_OK) {
+        (void) nv8_runtime_destroy(rt);
+        return NULL;
+    }
+
+    return rt;
+}
+
+
+nv8_int_t
+nv8_runtime_destroy(nv8_runtime_t *rt)
+{
+    int        n;
+    nv8_int_t  rc;
+
+    rc = NV8_OK;
+    rt->destroying = 1;
+
+    nv8__loop_close(rt);
+
+    /*
+     * Work already running on the pool cannot be cancelled: wait for it a
+     * little (its completions only free memory now), then give up on
+     * closing the loop rather than hang the process.
+     */
+
+    for (n = 0; n < 200 && rt->work > 0; n++) {
+        uv_run(&rt->loop, UV_RUN_NOWAIT);
+        if (rt->work > 0) {
+            usleep(10000);
+        }
+    }
+
+    uv_run(&rt->loop, UV_RUN_NOWAIT);
+
+    nv8__v8_destroy(rt);
+
+    if (rt->work > 0 || uv_loop_close(&rt->loop) != 0) {
+        nv8__log(rt, NV8_LOG_WARN, 0,
+                 "v8 runtime destroyed with %zu thread pool jobs or loop "
+                 "handles still active", rt->work);
+        rc = NV8_ERROR;
+        /* the loop and the runtime are leaked on purpose */
+        return rc;
+    }
+
+    free(rt);
+
+    return rc;
+}
+
+
+void
+nv8_runtime_stop(nv8_runtime_t *rt)
+{
+    rt->stopped = 1;
+    uv_stop(&rt->loop);
+}
+
+
+size_t
+nv8_runtime_uncaught(nv8_runtime_t *rt)
+{
+    return rt->uncaught;
+}
+
+
+void *
+nv8_runtime_host_data(nv8_runtime_t *rt)
+{
+    return rt->host.data;
+}
+
+
+const nv8_binding_t *
+nv8__binding_find(nv8_runtime_t *rt, const char *name)
+{
+    const nv8_binding_t  **b;
+
+    for (b = nv8_runtime_bindings; *b; b++) {
+        if (strcmp((*b)->name, name) == 0) {
+            return *b;
+        }
+    }
+
+    if (rt->host_bindings == NULL) {
+        return NULL;
+    }
+
+    for (b = rt->host_bindings; *b; b++) {
+        if (strcmp((*b)->name, name) == 0) {
+            return *b;
+        }
+    }
+
+    return NULL;
+}
+
+
+void
+nv8__log(nv8_runtime_t *rt, nv8_int_t level, double context,
+    const char *fmt, ...)
+{
+    int      n;
+    char     buf[4096], *p;
+    va_list  args;
+
+    if (rt->host.log == NULL) {
+        return;
+    }
+
+    va_start(args, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, args);
+    va_end(args);
+
+    if (n < 0) {
+        return;
+    }
+
+    if ((size_t) n < sizeof(buf)) {
+        rt->host.log(rt->host.data, level, context, buf, n);
+        return;
+    }
+
+    p = malloc(n + 1);
+    if (p == NULL) {
+        rt->host.log(rt->host.data, level, context, buf, sizeof(buf) - 1);
+        return;
+    }
+
+    va_start(args, fmt);
+    vsnprintf(p, n + 1, fmt, args);
+    va_end(args);
+
+    rt->host.log(rt->host.data, level, context, p, n);
+    free(p);
+}
+
+
+char *
+nv8__strdup_printf(const char *fmt, ...)
+{
+    int      n;
+    char    *p;
+    va_list  args;
+
+    va_start(args, fmt);
+    n = vsnprintf(NULL, 0, fmt, args);
+    va_end(args);
+
+    if (n < 0) {
+        return NULL;
+    }
+
+    p = malloc(n + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    va_start(args, fmt);
+    vsnprintf(p, n + 1, fmt, args);
+    va_end(args);
+
+    return p;
+}
+
+
+/* the loop */
+
+int
+nv8_loop_fd(nv8_runtime_t *rt)
+{
+    return uv_backend_fd(&rt->loop);
+}
+
+
+int
+nv8_loop_timeout(nv8_runtime_t *rt)
+{
+    return uv_backend_timeout(&rt->loop);
+}
+
+
+nv8_int_t
+nv8_loop_run(nv8_runtime_t *rt)
+{
+    uv_run(&rt->loop, UV_RUN_NOWAIT);
+
+    return NV8_OK;
+}
+
+
+nv8_int_t
+nv8_loop_run_default(nv8_runtime_t *rt)
+{
+    while (!rt->stopped && uv_run(&rt->loop, UV_RUN_DEFAULT) != 0) {
+        /* void */
+    }
+
+    return NV8_OK;
+}

@@ -1,0 +1,1613 @@
+
+/*
+ * Copyright (C) nv8 contributors
+ *
+ * The C++ shim: the only file that touches V8's API.  It translates between
+ * V8 and the C API in nv8.h; it decides nothing about HTTP, files or
+ * modules' resolution (that is C in nv8_*.c and JS in lib/).
+ *
+ * Every extern "C" entry point opens an Isolate::Scope, a HandleScope and a
+ * Context::Scope itself unless it says otherwise.
+ */
+
+
+#include <v8.h>
+#include <libplatform/libplatform.h>
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "nv8_internal.h"
+
+
+namespace nv8 {
+
+using v8::Array;
+using v8::ArrayBuffer;
+using v8::ArrayBufferView;
+using v8::BackingStore;
+using v8::Context;
+using v8::EscapableHandleScope;
+using v8::Exception;
+using v8::External;
+using v8::FixedArray;
+using v8::Float64Array;
+using v8::Function;
+using v8::FunctionCallbackInfo;
+using v8::FunctionTemplate;
+using v8::Global;
+using v8::HandleScope;
+using v8::Integer;
+using v8::Isolate;
+using v8::Local;
+using v8::Location;
+using v8::MaybeLocal;
+using v8::Message;
+using v8::Module;
+using v8::ModuleRequest;
+using v8::NewStringType;
+using v8::Number;
+using v8::Object;
+using v8::Promise;
+using v8::PromiseRejectMessage;
+using v8::ScriptCompiler;
+using v8::ScriptOrigin;
+using v8::String;
+using v8::TryCatch;
+using v8::Uint8Array;
+using v8::Value;
+
+
+static std::unique_ptr<v8::Platform>  platform;
+
+
+/* for results that cannot matter: an exception is already pending */
+static inline void
+Ignore(v8::Maybe<bool>)
+{
+}
+
+
+struct ModuleRec {
+    Global<Module>            module;
+    std::string               key;
+    int                       hash;
+};
+
+
+struct Rejection {
+    Global<Promise>           promise;
+    Global<Value>             reason;
+    double                    context;
+};
+
+
+struct Runtime {
+    nv8_runtime_t            *rt;
+    Isolate                  *isolate;
+    ArrayBuffer::Allocator   *allocator;
+    Global<Context>           context;
+    Global<Function>          hooks[NV8_HOOK_MAX];
+    Global<Function>          binding_fn;
+    std::unordered_map<std::string, Global<Object>>  bindings;
+    std::unordered_map<std::string, ModuleRec *>     modules;
+    std::vector<Rejection>    rejections;
+    int                       depth;
+};
+
+
+class StaticOneByte : public String::ExternalOneByteStringResource {
+public:
+    StaticOneByte(const char *data, size_t len) : data_(data), len_(len) {}
+    const char *data() const override { return data_; }
+    size_t length() const override { return len_; }
+    void Dispose() override { delete this; }
+
+private:
+    const char               *data_;
+    size_t                    len_;
+};
+
+
+static inline Runtime *
+Get(nv8_runtime_t *rt)
+{
+    return static_cast<Runtime *>(rt->v8);
+}
+
+
+static Local<String>
+Str(Isolate *isolate, const char *s, size_t len)
+{
+    /* cannot fail: lengths here are far below String::kMaxLength */
+    return String::NewFromUtf8(isolate, s, NewStringType::kNormal,
+                               (int) len).ToLocalChecked();
+}
+
+
+static Local<String>
+Str(Isolate *isolate, const std::string &s)
+{
+    return Str(isolate, s.data(), s.size());
+}
+
+
+static Local<String>
+OneByte(Isolate *isolate, const char *s, size_t len)
+{
+    /* cannot fail: lengths here are far below String::kMaxLength */
+    return String::NewFromOneByte(isolate, (const uint8_t *) s,
+                                  NewStringType::kNormal, (int) len)
+           .ToLocalChecked();
+}
+
+
+static std::string
+ToStdString(Isolate *isolate, Local<Value> v)
+{
+    String::Utf8Value  u(isolate, v);
+
+    if (*u == nullptr) {
+        return "<unprintable value>";
+    }
+
+    return std::string(*u, u.length());
+}
+
+
+static char *
+Dup(const std::string &s)
+{
+    char  *p;
+
+    p = (char *) malloc(s.size() + 1);
+    if (p != nullptr) {
+        memcpy(p, s.data(), s.size() + 1);
+    }
+
+    return p;
+}
+
+
+/*
+ * "Error: msg\n    at f (/x/app.js:3:9)" for errors with a stack; the
+ * value plus the location V8 recorded otherwise (syntax errors, throw 42).
+ */
+static std::string
+FormatException(Isolate *isolate, Local<Context> context, Local<Value> exc,
+    Local<Message> message)
+{
+    std::string   out;
+    Local<Value>  stack;
+
+    if (exc->IsObject()
+        && exc.As<Object>()->Get(context,
+                                 String::NewFromUtf8Literal(isolate, "stack"))
+           .ToLocal(&stack)
+        && stack->IsString())
+    {
+        out = ToStdString(isolate, stack);
+
+    } else if (exc->IsNativeError() || exc->IsObject()) {
+        out = ToStdString(isolate, exc);
+
+    } else if (exc->IsString()) {
+        out = "Uncaught '" + ToStdString(isolate, exc) + "'";
+
+    } else {
+        out = "Uncaught " + ToStdString(isolate, exc);
+    }
+
+    if (!message.IsEmpty() && out.find("\n    at ") == std::string::npos) {
+        int  line = message->GetLineNumber(context).FromMaybe(0);
+        int  col = message->GetStartColumn(context).FromMaybe(-1) + 1;
+
+        out += "\n    at " + ToStdString(isolate,
+                                         message->GetScriptResourceName())
+               + ":" + std::to_string(line) + ":" + std::to_string(col);
+    }
+
+    return out;
+}
+
+
+static std::string
+FormatTryCatch(Isolate *isolate, Local<Context> context, TryCatch &tc)
+{
+    if (tc.HasTerminated()) {
+        return "execution terminated";
+    }
+
+    return FormatException(isolate, context, tc.Exception(), tc.Message());
+}
+
+
+static void
+ReportUncaught(Runtime *r, const std::string &text, double ctx)
+{
+    r->rt->uncaught++;
+    nv8__log(r->rt, NV8_LOG_ERR, ctx, "js exception: %s", text.c_str());
+}
+
+
+static void
+ProcessRejections(Runtime *r)
+{
+    Isolate                 *isolate = r->isolate;
+    HandleScope              hs(isolate);
+    Local<Context>           context = r->context.Get(isolate);
+    std::vector<Rejection>   list;
+
+    list.swap(r->rejections);
+
+    for (Rejection &rj : list) {
+        Local<Value>  reason = rj.reason.Get(isolate);
+        std::string   text;
+
+        text = FormatException(isolate, context, reason, Local<Message>());
+        ReportUncaught(r, "Uncaught (in promise) " + text, rj.context);
+    }
+}
+
+
+static void
+Drain(Runtime *r)
+{
+    if (r->depth > 0) {
+        return;
+    }
+
+    r->depth++;
+    r->isolate->PerformMicrotaskCheckpoint();
+    r->depth--;
+
+    if (!r->rejections.empty()) {
+        ProcessRejections(r);
+    }
+}
+
+
+static double
+CurrentContext(Runtime *r, Local<Context> context)
+{
+    Local<Value>  v = context->GetContinuationPreservedEmbedderData();
+
+    return v->IsNumber() ? v.As<Number>()->Value() : 0;
+}
+
+
+static void
+PromiseRejected(PromiseRejectMessage msg)
+{
+    Local<Promise>   promise = msg.GetPromise();
+    Isolate         *isolate = promise->GetIsolate();
+    Runtime         *r = static_cast<Runtime *>(isolate->GetData(0));
+
+    if (msg.GetEvent() == v8::kPromiseRejectWithNoHandler) {
+        Rejection  rj;
+
+        rj.promise.Reset(isolate, promise);
+        rj.reason.Reset(isolate, msg.GetValue());
+        rj.context = CurrentContext(r, isolate->GetCurrentContext());
+        r->rejections.push_back(std::move(rj));
+        return;
+    }
+
+    if (msg.GetEvent() == v8::kPromiseHandlerAddedAfterReject) {
+        for (size_t i = 0; i < r->rejections.size(); i++) {
+            if (r->rejections[i].promise.Get(isolate) == promise) {
+                r->rejections.erase(r->rejections.begin() + i);
+                break;
+            }
+        }
+    }
+}
+
+
+/* modules */
+
+static ModuleRec *
+FindModule(Runtime *r, Local<Module> m)
+{
+    int  hash = m->GetIdentityHash();
+
+    for (auto &it : r->modules) {
+        if (it.second->hash == hash
+            && it.second->module.Get(r->isolate) == m)
+        {
+            return it.second;
+        }
+    }
+
+    return nullptr;
+}
+
+
+static std::string
+ResourceName(const std::string &key)
+{
+    return key;
+}
+
+
+static MaybeLocal<Module>
+FetchTree(Runtime *r, Local<Context> context, const std::string &key,
+    std::string *err)
+{
+    Isolate       *isolate = r->isolate;
+    const char    *src;
+    size_t         len;
+    int            builtin;
+    char          *e = nullptr;
+    Local<String>  source;
+    Local<Module>  module;
+
+    auto found = r->modules.find(key);
+    if (found != r->modules.end()) {
+        return found->second->module.Get(isolate);
+    }
+
+    if (nv8__module_source(key.c_str(), &src, &len, &builtin, &e) != NV8_OK) {
+        *err = e ? e : "out of memory";
+        free(e);
+        return MaybeLocal<Module>();
+    }
+
+    if (builtin) {
+        /* builtins are static ASCII: no copy */
+        if (!String::NewExternalOneByte(isolate,
+                                        new StaticOneByte(src, len))
+             .ToLocal(&source))
+        {
+            *err = "cannot create source of " + key;
+            return MaybeLocal<Module>();
+        }
+
+    } else {
+        MaybeLocal<String>  ms = String::NewFromUtf8(isolate, src,
+                                                     NewStringType::kNormal,
+                                                     (int) len);
+        free((void *) src);
+
+        if (!ms.ToLocal(&source)) {
+            *err = key + ": file too large";
+            return MaybeLocal<Module>();
+        }
+    }
+
+    ScriptOrigin  origin(isolate, Str(isolate, ResourceName(key)), 0, 0,
+                         false, -1, Local<Value>(), false, false, true);
+    ScriptCompiler::Source  ss(source, origin);
+    TryCatch                tc(isolate);
+
+    if (!ScriptCompiler::CompileModule(isolate, &ss).ToLocal(&module)) {
+        *err = FormatTryCatch(isolate, context, tc);
+        return MaybeLocal<Module>();
+    }
+
+    ModuleRec  *rec = new ModuleRec;
+
+    rec->module.Reset(isolate, module);
+    rec->key = key;
+    rec->hash = module->GetIdentityHash();
+    r->modules[key] = rec;
+
+    Local<FixedArray>  requests = module->GetModuleRequests();
+
+    for (int i = 0; i < requests->Length(); i++) {
+        Local<ModuleRequest>  req = requests->Get(context, i)
+                                    .As<ModuleRequest>();
+        std::string           spec = ToStdString(isolate,
+                                                 req->GetSpecifier());
+        char                 *child = nullptr;
+
+        if (nv8__module_resolve(key.c_str(), spec.c_str(), &child, &e)
+            != NV8_OK)
+        {
+            Location  loc = module->SourceOffsetToLocation(
+                                req->GetSourceOffset());
+
+            *err = std::string(e ? e : "out of memory")
+                   + "\n    at " + ResourceName(key) + ":"
+                   + std::to_string(loc.GetLineNumber() + 1) + ":"
+                   + std::to_string(loc.GetColumnNumber() + 1);
+            free(e);
+            return MaybeLocal<Module>();
+        }
+
+        std::string  ck(child);
+        free(child);
+
+        if (FetchTree(r, context, ck, err).IsEmpty()) {
+            return MaybeLocal<Module>();
+        }
+    }
+
+    return module;
+}
+
+
+static MaybeLocal<Module>
+ResolveModule(Local<Context> context, Local<String> specifier,
+    Local<FixedArray> assertions, Local<Module> referrer)
+{
+    Isolate     *isolate = context->GetIsolate();
+    Runtime     *r = static_cast<Runtime *>(isolate->GetData(0));
+    ModuleRec   *rec = FindModule(r, referrer);
+    char        *key = nullptr, *e = nullptr;
+    std::string  spec = ToStdString(isolate, specifier);
+
+    if (rec == nullptr
+        || nv8__module_resolve(rec->key.c_str(), spec.c_str(), &key, &e)
+           != NV8_OK)
+    {
+        isolate->ThrowException(Exception::Error(
+            Str(isolate, e ? e : "cannot resolve " + spec)));
+        free(e);
+        return MaybeLocal<Module>();
+    }
+
+    auto found = r->modules.find(key);
+    free(key);
+
+    if (found == r->modules.end()) {
+        isolate->ThrowException(Exception::Error(
+            Str(isolate, "module not fetched: " + spec)));
+        return MaybeLocal<Module>();
+    }
+
+    return found->second->module.Get(isolate);
+}
+
+
+static MaybeLocal<Module>
+Link(Runtime *r, Local<Context> context, const std::string &key,
+    std::string *err)
+{
+    Local<Module>  module;
+    TryCatch       tc(r->isolate);
+
+    if (!FetchTree(r, context, key, err).ToLocal(&module)) {
+        return MaybeLocal<Module>();
+    }
+
+    if (module->GetStatus() < Module::kInstantiated
+        && !module->InstantiateModule(context, ResolveModule).FromMaybe(false))
+    {
+        *err = FormatTryCatch(r->isolate, context, tc);
+        return MaybeLocal<Module>();
+    }
+
+    return module;
+}
+
+
+/* runs the loop until "promise" settles: top-level await at start-up */
+static bool
+Settle(Runtime *r, Local<Promise> promise)
+{
+    Drain(r);
+
+    while (promise->State() == Promise::kPending) {
+        if (uv_run(&r->rt->loop, UV_RUN_ONCE) == 0) {
+            Drain(r);
+            break;
+        }
+
+        Drain(r);
+    }
+
+    return promise->State() != Promise::kPending;
+}
+
+
+static MaybeLocal<Module>
+Load(Runtime *r, Local<Context> context, const std::string &key,
+    std::string *err)
+{
+    Isolate       *isolate = r->isolate;
+    Local<Module>  module;
+    Local<Value>   result;
+    TryCatch       tc(isolate);
+
+    if (!Link(r, context, key, err).ToLocal(&module)) {
+        return MaybeLocal<Module>();
+    }
+
+    if (module->GetStatus() == Module::kEvaluated) {
+        return module;
+    }
+
+    if (module->GetStatus() == Module::kErrored) {
+        *err = FormatException(isolate, context, module->GetException(),
+                               Local<Message>());
+        return MaybeLocal<Module>();
+    }
+
+    r->depth++;
+    bool ok = module->Evaluate(context).ToLocal(&result);
+    r->depth--;
+
+    if (!ok) {
+        *err = FormatTryCatch(isolate, context, tc);
+        return MaybeLocal<Module>();
+    }
+
+    if (result->IsPromise()) {
+        Local<Promise>  p = result.As<Promise>();
+
+        if (!Settle(r, p)) {
+            *err = key + ": top-level await never settled";
+            return MaybeLocal<Module>();
+        }
+
+        if (p->State() == Promise::kRejected) {
+            *err = FormatException(isolate, context, p->Result(),
+                                   Local<Message>());
+            return MaybeLocal<Module>();
+        }
+    }
+
+    return module;
+}
+
+
+static void
+ImportMeta(Local<Context> context, Local<Module> module, Local<Object> meta)
+{
+    Isolate     *isolate = context->GetIsolate();
+    Runtime     *r = static_cast<Runtime *>(isolate->GetData(0));
+    ModuleRec   *rec = FindModule(r, module);
+    std::string  url;
+
+    if (rec == nullptr) {
+        return;
+    }
+
+    if (rec->key.compare(0, 5, "node:") == 0) {
+        url = rec->key;
+
+        /* only the embedded lib/ reaches bindings */
+        Ignore(meta->Set(context, String::NewFromUtf8Literal(isolate,
+                                                             "binding"),
+                         r->binding_fn.Get(isolate)));
+
+    } else {
+        url = "file://" + rec->key;
+    }
+
+    Ignore(meta->Set(context, String::NewFromUtf8Literal(isolate, "url"),
+                     Str(isolate, url)));
+}
+
+
+static void
+ReturnData(const FunctionCallbackInfo<Value> &info)
+{
+    info.GetReturnValue().Set(info.Data());
+}
+
+
+static MaybeLocal<Promise>
+ImportDynamic(Local<Context> context, Local<v8::Data> options,
+    Local<Value> resource, Local<String> specifier,
+    Local<FixedArray> assertions)
+{
+    Isolate          *isolate = context->GetIsolate();
+    Runtime          *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Promise::Resolver>  resolver;
+    Local<Module>     module;
+    Local<Value>      result;
+    std::string       referrer = ToStdString(isolate, resource);
+    std::string       spec = ToStdString(isolate, specifier);
+    std::string       err;
+    char             *key = nullptr, *e = nullptr;
+
+    if (!Promise::Resolver::New(context).ToLocal(&resolver)) {
+        return MaybeLocal<Promise>();
+    }
+
+    if (nv8__module_resolve(referrer.c_str(), spec.c_str(), &key, &e)
+        != NV8_OK)
+    {
+        err = e ? e : "out of memory";
+        free(e);
+        goto failed;
+    }
+
+    {
+        std::string  k(key);
+        TryCatch     tc(isolate);
+
+        free(key);
+
+        if (!Link(r, context, k, &err).ToLocal(&module)) {
+            goto failed;
+        }
+
+        if (module->GetStatus() == Module::kErrored) {
+            Ignore(resolver->Reject(context, module->GetException()));
+            return resolver->GetPromise();
+        }
+
+        if (!module->Evaluate(context).ToLocal(&result)) {
+            Ignore(resolver->Reject(context, tc.Exception()));
+            return resolver->GetPromise();
+        }
+
+        Local<Function>  fn;
+
+        if (!Function::New(context, ReturnData,
+                           module->GetModuleNamespace()).ToLocal(&fn))
+        {
+            return MaybeLocal<Promise>();
+        }
+
+        if (result->IsPromise()) {
+            return result.As<Promise>()->Then(context, fn);
+        }
+
+        Ignore(resolver->Resolve(context, module->GetModuleNamespace()));
+        return resolver->GetPromise();
+    }
+
+failed:
+
+    Ignore(resolver->Reject(context, Exception::Error(Str(isolate, err))));
+    return resolver->GetPromise();
+}
+
+
+/* bindings */
+
+}  /* namespace nv8 */
+
+
+struct nv8_call_s {
+    const v8::FunctionCallbackInfo<v8::Value>  *info;
+    nv8_runtime_t                              *rt;
+    const nv8_method_t                         *method;
+    std::vector<char *>                        *scratch;
+};
+
+
+struct nv8_promise_s {
+    nv8_runtime_t                              *rt;
+    v8::Global<v8::Promise::Resolver>           resolver;
+};
+
+
+namespace nv8 {
+
+
+static void
+Trampoline(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate                *isolate = info.GetIsolate();
+    Runtime                *r = static_cast<Runtime *>(isolate->GetData(0));
+    std::vector<char *>     scratch;
+    nv8_call_s              call;
+
+    call.info = &info;
+    call.rt = r->rt;
+    call.method = static_cast<const nv8_method_t *>(
+                      info.Data().As<External>()->Value());
+    call.scratch = &scratch;
+
+    (void) call.method->handler(&call);
+
+    for (char *p : scratch) {
+        free(p);
+    }
+}
+
+
+static void
+BindingGet(const FunctionCallbackInfo<Value> &info);
+
+
+static MaybeLocal<Object>
+MakeBinding(Runtime *r, Local<Context> context, const nv8_binding_t *b)
+{
+    Isolate        *isolate = r->isolate;
+    Local<Object>   obj = Object::New(isolate);
+
+    for (const nv8_method_t *m = b->methods; m->name != nullptr; m++) {
+        Local<Function>  fn;
+
+        if (!Function::New(context, Trampoline,
+                           External::New(isolate, (void *) m))
+             .ToLocal(&fn))
+        {
+            return MaybeLocal<Object>();
+        }
+
+        fn->SetName(Str(isolate, m->name, strlen(m->name)));
+
+        if (!obj->Set(context, Str(isolate, m->name, strlen(m->name)), fn)
+             .FromMaybe(false))
+        {
+            return MaybeLocal<Object>();
+        }
+    }
+
+    return obj;
+}
+
+
+/* the "v8" binding: engine mechanisms for lib/ */
+
+static void
+SetHook(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+    Runtime  *r = static_cast<Runtime *>(isolate->GetData(0));
+    uint32_t  i;
+
+    if (!info[0]->IsUint32() || !info[1]->IsFunction()
+        || (i = info[0].As<v8::Uint32>()->Value()) >= NV8_HOOK_MAX)
+    {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate, "setHook(index, fn)")));
+        return;
+    }
+
+    r->hooks[i].Reset(isolate, info[1].As<Function>());
+}
+
+
+static void
+RunMicrotasks(const FunctionCallbackInfo<Value> &info)
+{
+    info.GetIsolate()->PerformMicrotaskCheckpoint();
+}
+
+
+static void
+GetContextId(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+
+    info.GetReturnValue().Set(
+        isolate->GetCurrentContext()->GetContinuationPreservedEmbedderData());
+}
+
+
+static void
+SetContextId(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+
+    isolate->GetCurrentContext()->SetContinuationPreservedEmbedderData(
+        info[0]);
+}
+
+
+static void
+ReportError(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate         *isolate = info.GetIsolate();
+    Runtime         *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Context>   context = isolate->GetCurrentContext();
+
+    ReportUncaught(r, FormatException(isolate, context, info[0],
+                                      Local<Message>()),
+                   CurrentContext(r, context));
+}
+
+
+static void
+FormatError(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate         *isolate = info.GetIsolate();
+    Local<Context>   context = isolate->GetCurrentContext();
+
+    info.GetReturnValue().Set(Str(isolate,
+        FormatException(isolate, context, info[0], Local<Message>())));
+}
+
+
+static void
+DecodeUtf8(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+
+    if (!info[0]->IsArrayBufferView()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                                       "expected an ArrayBufferView")));
+        return;
+    }
+
+    Local<ArrayBufferView>  view = info[0].As<ArrayBufferView>();
+    std::shared_ptr<BackingStore>  bs = view->Buffer()->GetBackingStore();
+    const char  *p = static_cast<const char *>(bs->Data())
+                     + view->ByteOffset();
+    Local<String>  s;
+
+    if (String::NewFromUtf8(isolate, p, NewStringType::kNormal,
+                            (int) view->ByteLength()).ToLocal(&s))
+    {
+        info.GetReturnValue().Set(s);
+    }
+}
+
+
+static void
+EncodeUtf8(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate        *isolate = info.GetIsolate();
+    Local<String>   s;
+
+    if (!info[0]->ToString(isolate->GetCurrentContext()).ToLocal(&s)) {
+        return;
+    }
+
+    size_t          len = s->Utf8Length(isolate);
+    Local<ArrayBuffer>  ab = ArrayBuffer::New(isolate, len);
+
+    s->WriteUtf8(isolate, static_cast<char *>(ab->Data()), (int) len,
+                 nullptr, String::NO_NULL_TERMINATION
+                          | String::REPLACE_INVALID_UTF8);
+
+    info.GetReturnValue().Set(Uint8Array::New(ab, 0, len));
+}
+
+
+struct V8Method {
+    const char               *name;
+    v8::FunctionCallback      fn;
+};
+
+
+static const V8Method  v8_methods[] = {
+    { "setHook",       SetHook },
+    { "runMicrotasks", RunMicrotasks },
+    { "getContext",    GetContextId },
+    { "setContext",    SetContextId },
+    { "reportError",   ReportError },
+    { "formatError",   FormatError },
+    { "decodeUtf8",    DecodeUtf8 },
+    { "encodeUtf8",    EncodeUtf8 },
+    { nullptr,         nullptr }
+};
+
+
+static MaybeLocal<Object>
+MakeV8Binding(Runtime *r, Local<Context> context)
+{
+    Isolate        *isolate = r->isolate;
+    Local<Object>   obj = Object::New(isolate);
+
+    for (const V8Method *m = v8_methods; m->name != nullptr; m++) {
+        Local<Function>  fn;
+
+        if (!Function::New(context, m->fn).ToLocal(&fn)
+            || !obj->Set(context, Str(isolate, m->name, strlen(m->name)), fn)
+                .FromMaybe(false))
+        {
+            return MaybeLocal<Object>();
+        }
+    }
+
+    return obj;
+}
+
+
+static void
+BindingGet(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate              *isolate = info.GetIsolate();
+    Runtime              *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Context>        context = isolate->GetCurrentContext();
+    std::string           name = ToStdString(isolate, info[0]);
+    const nv8_binding_t  *b;
+    Local<Object>         obj;
+
+    auto found = r->bindings.find(name);
+    if (found != r->bindings.end()) {
+        info.GetReturnValue().Set(found->second.Get(isolate));
+        return;
+    }
+
+    if (name == "v8") {
+        if (!MakeV8Binding(r, context).ToLocal(&obj)) {
+            return;
+        }
+
+    } else {
+        b = nv8__binding_find(r->rt, name.c_str());
+        if (b == nullptr) {
+            isolate->ThrowException(Exception::Error(
+                Str(isolate, "no such binding: " + name)));
+            return;
+        }
+
+        if (!MakeBinding(r, context, b).ToLocal(&obj)) {
+            return;
+        }
+    }
+
+    r->bindings[name].Reset(isolate, obj);
+    info.GetReturnValue().Set(obj);
+}
+
+
+}  /* namespace nv8 */
+
+
+using namespace nv8;
+
+
+/* process */
+
+extern "C" nv8_int_t
+nv8_process_init(const char *v8_flags, unsigned threads)
+{
+    char       buf[32];
+    sigset_t   all, old;
+    uv_loop_t  tmp;
+    uv_work_t  work;
+
+    if (platform) {
+        return NV8_OK;
+    }
+
+    if (threads > 0) {
+        /* libuv reads it once, at the first use of its pool */
+        snprintf(buf, sizeof(buf), "%u", threads);
+        setenv("UV_THREADPOOL_SIZE", buf, 1);
+    }
+
+    if (v8_flags != nullptr && v8_flags[0] != '\0') {
+        v8::V8::SetFlagsFromString(v8_flags);
+    }
+
+    /* threads inherit the mask: none of them may take the host's signals */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+
+    platform = v8::platform::NewDefaultPlatform(2);
+    v8::V8::InitializePlatform(platform.get());
+
+    if (!v8::V8::Initialize()) {
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        return NV8_ERROR;
+    }
+
+    /* start libuv's thread pool now, while signals are blocked */
+    if (uv_loop_init(&tmp) == 0) {
+        uv_queue_work(&tmp, &work, [](uv_work_t *) {}, nullptr);
+        uv_run(&tmp, UV_RUN_DEFAULT);
+        uv_loop_close(&tmp);
+    }
+
+    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+
+    return NV8_OK;
+}
+
+
+extern "C" void
+nv8_process_exit(void)
+{
+    if (!platform) {
+        return;
+    }
+
+    v8::V8::Dispose();
+    v8::V8::DisposePlatform();
+    platform.reset();
+}
+
+
+/* runtime */
+
+extern "C" nv8_int_t
+nv8__v8_create(nv8_runtime_t *rt, char **err)
+{
+    Runtime                *r;
+    Isolate::CreateParams   params;
+    std::string             e;
+
+    r = new Runtime;
+    r->rt = rt;
+    r->depth = 0;
+    r->allocator = ArrayBuffer::Allocator::NewDefaultAllocator();
+
+    params.array_buffer_allocator = r->allocator;
+
+    r->isolate = Isolate::New(params);
+    rt->v8 = r;
+
+    Isolate  *isolate = r->isolate;
+
+    isolate->SetData(0, r);
+    isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+    isolate->SetPromiseRejectCallback(PromiseRejected);
+    isolate->SetHostInitializeImportMetaObjectCallback(ImportMeta);
+    isolate->SetHostImportModuleDynamicallyCallback(ImportDynamic);
+    isolate->SetCaptureStackTraceForUncaughtExceptions(true, 10);
+
+    Isolate::Scope  is(isolate);
+    HandleScope     hs(isolate);
+    Local<Context>  context = Context::New(isolate);
+    Context::Scope  cs(context);
+    Local<Function> fn;
+
+    r->context.Reset(isolate, context);
+
+    if (!Function::New(context, BindingGet).ToLocal(&fn)) {
+        *err = Dup("cannot create the binding function");
+        return NV8_ERROR;
+    }
+
+    r->binding_fn.Reset(isolate, fn);
+
+    if (Load(r, context, "node:internal/bootstrap/main", &e).IsEmpty()) {
+        *err = Dup("bootstrap failed: " + e);
+        return NV8_ERROR;
+    }
+
+    Drain(r);
+
+    return NV8_OK;
+}
+
+
+extern "C" void
+nv8__v8_destroy(nv8_runtime_t *rt)
+{
+    Runtime  *r = Get(rt);
+
+    if (r == nullptr) {
+        return;
+    }
+
+    {
+        Isolate::Scope  is(r->isolate);
+
+        for (auto &it : r->modules) {
+            delete it.second;
+        }
+
+        r->modules.clear();
+        r->bindings.clear();
+        r->rejections.clear();
+
+        for (int i = 0; i < NV8_HOOK_MAX; i++) {
+            r->hooks[i].Reset();
+        }
+
+        r->binding_fn.Reset();
+        r->context.Reset();
+    }
+
+    r->isolate->Dispose();
+    delete r->allocator;
+    delete r;
+    rt->v8 = nullptr;
+}
+
+
+extern "C" double
+nv8__v8_context(nv8_runtime_t *rt)
+{
+    Runtime  *r = Get(rt);
+
+    return CurrentContext(r, r->isolate->GetCurrentContext());
+}
+
+
+extern "C" nv8_int_t
+nv8_module_check(nv8_runtime_t *rt, const char *path, char **err)
+{
+    Runtime      *r = Get(rt);
+    Isolate      *isolate = r->isolate;
+    std::string   e;
+
+    Isolate::Scope  is(isolate);
+    HandleScope     hs(isolate);
+    Local<Context>  context = r->context.Get(isolate);
+    Context::Scope  cs(context);
+
+    if (Link(r, context, path, &e).IsEmpty()) {
+        *err = Dup(e);
+        return NV8_ERROR;
+    }
+
+    return NV8_OK;
+}
+
+
+extern "C" nv8_int_t
+nv8_module_load(nv8_runtime_t *rt, const char *path, char **err)
+{
+    Runtime      *r = Get(rt);
+    Isolate      *isolate = r->isolate;
+    std::string   e;
+
+    Isolate::Scope  is(isolate);
+    HandleScope     hs(isolate);
+    Local<Context>  context = r->context.Get(isolate);
+    Context::Scope  cs(context);
+
+    if (Load(r, context, path, &e).IsEmpty()) {
+        *err = Dup(e);
+        return NV8_ERROR;
+    }
+
+    Drain(r);
+
+    return NV8_OK;
+}
+
+
+extern "C" nv8_int_t
+nv8_hook_call(nv8_runtime_t *rt, nv8_hook_e hook, double ctx,
+    const nv8_arg_t *args, size_t nargs, double *result, char **err)
+{
+    Runtime      *r = Get(rt);
+    Isolate      *isolate = r->isolate;
+    Local<Value>  argv[8];
+    Local<Value>  ret, saved;
+    std::string   text;
+
+    Isolate::Scope  is(isolate);
+    HandleScope     hs(isolate);
+    Local<Context>  context = r->context.Get(isolate);
+    Context::Scope  cs(context);
+
+    if (r->hooks[hook].IsEmpty() || nargs > 8) {
+        nv8__log(rt, NV8_LOG_ALERT, ctx, "v8 hook %d is not registered",
+                 (int) hook);
+        return NV8_ERROR;
+    }
+
+    for (size_t i = 0; i < nargs; i++) {
+        switch (args[i].type) {
+
+        case NV8_ARG_NUMBER:
+            argv[i] = Number::New(isolate, args[i].number);
+            break;
+
+        case NV8_ARG_STRING:
+            argv[i] = OneByte(isolate, args[i].str.data, args[i].str.len);
+            break;
+
+        case NV8_ARG_MODULE: {
+            std::string  key(args[i].str.data, args[i].str.len);
+            auto         found = r->modules.find(key);
+
+            if (found == r->modules.end()) {
+                argv[i] = v8::Undefined(isolate);
+                break;
+            }
+
+            argv[i] = found->second->module.Get(isolate)
+                      ->GetModuleNamespace();
+            break;
+        }
+        }
+    }
+
+    saved = context->GetContinuationPreservedEmbedderData();
+    context->SetContinuationPreservedEmbedderData(Number::New(isolate, ctx));
+
+    TryCatch  tc(isolate);
+
+    r->depth++;
+    bool ok = r->hooks[hook].Get(isolate)
+              ->Call(context, v8::Undefined(isolate), (int) nargs, argv)
+              .ToLocal(&ret);
+    r->depth--;
+
+    if (!ok) {
+        text = FormatTryCatch(isolate, context, tc);
+        tc.Reset();
+
+        if (err != nullptr) {
+            *err = Dup(text);
+
+        } else {
+            ReportUncaught(r, text, ctx);
+        }
+    }
+
+    Drain(r);
+
+    context->SetContinuationPreservedEmbedderData(saved);
+
+    if (!ok) {
+        return NV8_ERROR;
+    }
+
+    if (result != nullptr) {
+        *result = ret->IsNumber() ? ret.As<Number>()->Value() : NAN;
+    }
+
+    return NV8_OK;
+}
+
+
+/* calls */
+
+extern "C" nv8_runtime_t *
+nv8_call_runtime(nv8_call_t *call)
+{
+    return call->rt;
+}
+
+
+extern "C" nv8_int_t
+nv8_call_magic(nv8_call_t *call)
+{
+    return call->method->magic;
+}
+
+
+extern "C" size_t
+nv8_call_argc(nv8_call_t *call)
+{
+    return (size_t) call->info->Length();
+}
+
+
+extern "C" int
+nv8_arg_is_nullish(nv8_call_t *call, size_t i)
+{
+    return (*call->info)[(int) i]->IsNullOrUndefined();
+}
+
+
+extern "C" nv8_int_t
+nv8_arg_number(nv8_call_t *call, size_t i, double *n)
+{
+    Local<Value>  v = (*call->info)[(int) i];
+
+    if (!v->IsNumber()) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be a number", (int) i + 1);
+    }
+
+    *n = v.As<Number>()->Value();
+
+    return NV8_OK;
+}
+
+
+static nv8_int_t
+CopyString(nv8_call_t *call, Local<String> s, nv8_str_t *out)
+{
+    Isolate  *isolate = call->info->GetIsolate();
+    size_t    len = s->Utf8Length(isolate);
+    char     *p;
+
+    p = (char *) malloc(len + 1);
+    if (p == nullptr) {
+        return nv8_throw(call, NV8_ERROR_RANGE, nullptr, "out of memory");
+    }
+
+    call->scratch->push_back(p);
+
+    s->WriteUtf8(isolate, p, (int) len, nullptr,
+                 String::REPLACE_INVALID_UTF8);
+    p[len] = '\0';
+
+    out->data = p;
+    out->len = len;
+
+    return NV8_OK;
+}
+
+
+extern "C" nv8_int_t
+nv8_arg_string(nv8_call_t *call, size_t i, nv8_str_t *s)
+{
+    Local<Value>  v = (*call->info)[(int) i];
+
+    if (!v->IsString()) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be a string", (int) i + 1);
+    }
+
+    return CopyString(call, v.As<String>(), s);
+}
+
+
+extern "C" nv8_int_t
+nv8_arg_string_array(nv8_call_t *call, size_t i, nv8_str_t **items,
+    size_t *n)
+{
+    Isolate         *isolate = call->info->GetIsolate();
+    Local<Context>   context = isolate->GetCurrentContext();
+    Local<Value>     v = (*call->info)[(int) i];
+    Local<Array>     a;
+    nv8_str_t       *out;
+
+    if (!v->IsArray()) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be an array", (int) i + 1);
+    }
+
+    a = v.As<Array>();
+    *n = a->Length();
+
+    out = (nv8_str_t *) malloc(sizeof(nv8_str_t) * (*n + 1));
+    if (out == nullptr) {
+        return nv8_throw(call, NV8_ERROR_RANGE, nullptr, "out of memory");
+    }
+
+    call->scratch->push_back((char *) out);
+
+    for (uint32_t k = 0; k < *n; k++) {
+        Local<Value>   item;
+        Local<String>  s;
+
+        if (!a->Get(context, k).ToLocal(&item)
+            || !item->ToString(context).ToLocal(&s))
+        {
+            return NV8_ERROR;
+        }
+
+        if (CopyString(call, s, &out[k]) != NV8_OK) {
+            return NV8_ERROR;
+        }
+    }
+
+    *items = out;
+
+    return NV8_OK;
+}
+
+
+extern "C" nv8_int_t
+nv8_arg_bytes_size(nv8_call_t *call, size_t i, size_t *size)
+{
+    Local<Value>  v = (*call->info)[(int) i];
+
+    if (v->IsString()) {
+        *size = v.As<String>()->Utf8Length(call->info->GetIsolate());
+        return NV8_OK;
+    }
+
+    if (v->IsArrayBufferView()) {
+        *size = v.As<ArrayBufferView>()->ByteLength();
+        return NV8_OK;
+    }
+
+    if (v->IsArrayBuffer()) {
+        *size = v.As<ArrayBuffer>()->ByteLength();
+        return NV8_OK;
+    }
+
+    return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                     "argument %d must be a string, ArrayBuffer or "
+                     "ArrayBufferView", (int) i + 1);
+}
+
+
+extern "C" nv8_int_t
+nv8_arg_bytes_copy(nv8_call_t *call, size_t i, unsigned char *dst,
+    size_t size)
+{
+    Local<Value>  v = (*call->info)[(int) i];
+
+    if (v->IsString()) {
+        v.As<String>()->WriteUtf8(call->info->GetIsolate(), (char *) dst,
+                                  (int) size, nullptr,
+                                  String::NO_NULL_TERMINATION
+                                  | String::REPLACE_INVALID_UTF8);
+        return NV8_OK;
+    }
+
+    if (v->IsArrayBufferView()) {
+        v.As<ArrayBufferView>()->CopyContents(dst, size);
+        return NV8_OK;
+    }
+
+    if (v->IsArrayBuffer()) {
+        memcpy(dst, v.As<ArrayBuffer>()->Data(), size);
+        return NV8_OK;
+    }
+
+    return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                     "argument %d must be a string, ArrayBuffer or "
+                     "ArrayBufferView", (int) i + 1);
+}
+
+
+extern "C" void
+nv8_return_number(nv8_call_t *call, double n)
+{
+    call->info->GetReturnValue().Set(n);
+}
+
+
+extern "C" void
+nv8_return_bool(nv8_call_t *call, int b)
+{
+    call->info->GetReturnValue().Set(b != 0);
+}
+
+
+extern "C" void
+nv8_return_string(nv8_call_t *call, const char *s, size_t len)
+{
+    call->info->GetReturnValue().Set(OneByte(call->info->GetIsolate(), s,
+                                             len));
+}
+
+
+extern "C" void
+nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items, size_t n)
+{
+    Isolate                     *isolate = call->info->GetIsolate();
+    std::vector<Local<Value>>    v(n);
+
+    for (size_t i = 0; i < n; i++) {
+        v[i] = OneByte(isolate, items[i].data, items[i].len);
+    }
+
+    call->info->GetReturnValue().Set(Array::New(isolate, v.data(), n));
+}
+
+
+extern "C" nv8_int_t
+nv8_throw(nv8_call_t *call, int type, const char *code, const char *fmt, ...)
+{
+    Isolate        *isolate = call->info->GetIsolate();
+    Local<Context>  context = isolate->GetCurrentContext();
+    char            buf[512];
+    va_list         args;
+    Local<String>   msg;
+    Local<Value>    exc;
+
+    va_start(args, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, args);
+    va_end(args);
+
+    msg = Str(isolate, buf, strlen(buf));
+
+    switch (type) {
+    case NV8_ERROR_TYPE:
+        exc = Exception::TypeError(msg);
+        break;
+    case NV8_ERROR_RANGE:
+        exc = Exception::RangeError(msg);
+        break;
+    default:
+        exc = Exception::Error(msg);
+    }
+
+    if (code != nullptr) {
+        Ignore(exc.As<Object>()->Set(context,
+                                     String::NewFromUtf8Literal(isolate,
+                                                                "code"),
+                                     Str(isolate, code, strlen(code))));
+    }
+
+    isolate->ThrowException(exc);
+
+    return NV8_ERROR;
+}
+
+
+/* promises */
+
+extern "C" nv8_promise_t *
+nv8_promise_create(nv8_call_t *call)
+{
+    Isolate                   *isolate = call->info->GetIsolate();
+    Local<Context>             context = isolate->GetCurrentContext();
+    Local<Promise::Resolver>   resolver;
+    nv8_promise_t             *p;
+
+    if (!Promise::Resolver::New(context).ToLocal(&resolver)) {
+        return nullptr;
+    }
+
+    p = new nv8_promise_t;
+    p->rt = call->rt;
+    p->resolver.Reset(isolate, resolver);
+
+    call->info->GetReturnValue().Set(resolver->GetPromise());
+
+    return p;
+}
+
+
+template <typename F>
+static void
+Settle(nv8_promise_t *p, F make)
+{
+    Runtime      *r = Get(p->rt);
+    Isolate      *isolate = r->isolate;
+
+    {
+        Isolate::Scope  is(isolate);
+        HandleScope     hs(isolate);
+        Local<Context>  context = r->context.Get(isolate);
+        Context::Scope  cs(context);
+        Local<Promise::Resolver>  resolver = p->resolver.Get(isolate);
+        bool            reject = false;
+        Local<Value>    v = make(isolate, context, &reject);
+
+        if (reject) {
+            Ignore(resolver->Reject(context, v));
+
+        } else {
+            Ignore(resolver->Resolve(context, v));
+        }
+
+        Drain(r);
+    }
+
+    delete p;
+}
+
+
+extern "C" void
+nv8_promise_resolve_bytes(nv8_promise_t *p, void *data, size_t len)
+{
+    Settle(p, [data, len](Isolate *isolate, Local<Context>, bool *)
+                  -> Local<Value>
+    {
+        std::unique_ptr<BackingStore>  bs = ArrayBuffer::NewBackingStore(
+            data, len, [](void *d, size_t, void *) { free(d); }, nullptr);
+        Local<ArrayBuffer>  ab = ArrayBuffer::New(isolate, std::move(bs));
+
+        return Uint8Array::New(ab, 0, len);
+    });
+}
+
+
+extern "C" void
+nv8_promise_resolve_numbers(nv8_promise_t *p, const double *v, size_t n)
+{
+    Settle(p, [v, n](Isolate *isolate, Local<Context>, bool *)
+                  -> Local<Value>
+    {
+        Local<ArrayBuffer>  ab = ArrayBuffer::New(isolate, n * sizeof(double));
+
+        memcpy(ab->Data(), v, n * sizeof(double));
+
+        return Float64Array::New(ab, 0, n);
+    });
+}
+
+
+extern "C" void
+nv8_promise_reject_errno(nv8_promise_t *p, int uv_err, const char *syscall)
+{
+    Settle(p, [uv_err, syscall](Isolate *isolate, Local<Context>,
+                                bool *reject) -> Local<Value>
+    {
+        Local<Value>  v[2] = {
+            Integer::New(isolate, uv_err),
+            Str(isolate, syscall, strlen(syscall))
+        };
+
+        *reject = true;
+
+        return Array::New(isolate, v, 2);
+    });
+}
+
+
+extern "C" void
+nv8_promise_drop(nv8_promise_t *p)
+{
+    delete p;
+}
