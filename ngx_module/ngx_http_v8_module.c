@@ -211,7 +211,7 @@ ngx_http_v8_handler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    /* relative to the prefix, like other nginx file directives */
+    /* relative to the conf prefix, like include and ssl_certificate */
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
