@@ -107,7 +107,6 @@ ngx_http_v8_handlers_load(ngx_cycle_t *cycle, ngx_http_v8_main_conf_t *mcf)
 ngx_int_t
 ngx_http_v8_content_handler(ngx_http_request_t *r)
 {
-    double                   done;
     ngx_int_t                rc;
     nv8_arg_t                args[5];
     ngx_uint_t               v;
@@ -190,7 +189,7 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     args[4].str.len = ngx_http_v8_versions[v].len;
 
     rc = nv8_hook_call(ngx_v8_runtime.rt, NV8_HOOK_HTTP_DISPATCH, ctx->id,
-                       args, 5, &done, NULL);
+                       args, 5, NULL, NULL);
 
     /* the handler may have started timers or thread-pool work */
     ngx_v8_loop_arm();

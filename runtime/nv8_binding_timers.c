@@ -169,7 +169,6 @@ nv8_timers_immediate(nv8_call_t *call)
 static void
 nv8_timers_fire(uv_timer_t *timer)
 {
-    double          next;
     nv8_arg_t       arg;
     nv8_runtime_t  *rt;
 
@@ -182,14 +181,8 @@ nv8_timers_fire(uv_timer_t *timer)
     arg.type = NV8_ARG_NUMBER;
     arg.number = (double) uv_now(&rt->loop);
 
-    if (nv8_hook_call(rt, NV8_HOOK_TIMERS, 0, &arg, 1, &next, NULL)
-        != NV8_OK)
-    {
-        return;
-    }
-
     /* the hook re-arms the timer itself through schedule() */
-    (void) next;
+    (void) nv8_hook_call(rt, NV8_HOOK_TIMERS, 0, &arg, 1, NULL, NULL);
 }
 
 

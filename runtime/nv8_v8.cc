@@ -334,13 +334,6 @@ FindModule(Runtime *r, Local<Module> m)
 }
 
 
-static std::string
-ResourceName(const std::string &key)
-{
-    return key;
-}
-
-
 static MaybeLocal<Module>
 FetchTree(Runtime *r, Local<Context> context, const std::string &key,
     std::string *err)
@@ -386,7 +379,7 @@ FetchTree(Runtime *r, Local<Context> context, const std::string &key,
         }
     }
 
-    ScriptOrigin  origin(isolate, Str(isolate, ResourceName(key)), 0, 0,
+    ScriptOrigin  origin(isolate, Str(isolate, key), 0, 0,
                          false, -1, Local<Value>(), false, false, true);
     ScriptCompiler::Source  ss(source, origin);
     TryCatch                tc(isolate);
@@ -419,7 +412,7 @@ FetchTree(Runtime *r, Local<Context> context, const std::string &key,
                                 req->GetSourceOffset());
 
             *err = std::string(e ? e : "out of memory")
-                   + "\n    at " + ResourceName(key) + ":"
+                   + "\n    at " + key + ":"
                    + std::to_string(loc.GetLineNumber() + 1) + ":"
                    + std::to_string(loc.GetColumnNumber() + 1);
             free(e);

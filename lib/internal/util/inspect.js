@@ -12,7 +12,7 @@ const v8 = import.meta.binding('v8');
  * @returns {string}
  */
 export function inspect(value, opts = {}) {
-    return fmt(value, opts.depth ?? 2, new Set(), true);
+    return fmt(value, opts.depth ?? 2, new Set());
 }
 
 function key(k) {
@@ -24,10 +24,10 @@ function quote(s) {
                   .replace(/\n/g, '\\n') + "'";
 }
 
-function fmt(v, depth, seen, top) {
+function fmt(v, depth, seen) {
     switch (typeof v) {
     case 'string':
-        return top ? quote(v) : quote(v);
+        return quote(v);
     case 'number':
         return Object.is(v, -0) ? '-0' : String(v);
     case 'bigint':
@@ -131,7 +131,7 @@ export function format(...args) {
             } else if (c === 's') {
                 const a = args[i++];
                 s = typeof a === 'string' ? a : typeof a === 'object' &&
-                    a !== null ? fmt(a, 1, new Set(), false) : String(a);
+                    a !== null ? fmt(a, 1, new Set()) : String(a);
             } else if (c === 'd' || c === 'i') {
                 const a = args[i++];
                 const n = typeof a === 'bigint' ? a : Number(a);
@@ -146,7 +146,7 @@ export function format(...args) {
                     s = '[Circular]';
                 }
             } else if (c === 'o' || c === 'O') {
-                s = fmt(args[i++], 4, new Set(), false);
+                s = fmt(args[i++], 4, new Set());
             } else if (c === 'c') {
                 i++;
                 s = '';
@@ -162,7 +162,7 @@ export function format(...args) {
     for (; i < args.length; i++) {
         const a = args[i];
         out += (out.length > 0 || i > 0 ? ' ' : '') +
-               (typeof a === 'string' ? a : fmt(a, 2, new Set(), false));
+               (typeof a === 'string' ? a : fmt(a, 2, new Set()));
     }
     return out;
 }
