@@ -29,11 +29,25 @@ static double ngx_http_v8_slot_alloc(ngx_http_v8_ctx_t *ctx);
 static void ngx_http_v8_cleanup(void *data);
 static void ngx_http_v8_timeout(ngx_event_t *ev);
 static void ngx_http_v8_finalizer(ngx_event_t *ev);
+static void ngx_http_v8_closed(ngx_event_t *ev);
+
+
+/* requests gone whose JS objects have yet to hear of it */
+typedef struct {
+    double                    id;
+    nv8_promise_t            *read;         /* a body read to reject */
+    ngx_uint_t                event;        /* NGX_HTTP_V8_EV_*, or 0 */
+} ngx_http_v8_gone_t;
 
 
 static ngx_http_v8_slot_t  *ngx_http_v8_slots;
 static uint32_t             ngx_http_v8_nslots;
 static uint32_t             ngx_http_v8_free = (uint32_t) -1;
+
+static ngx_http_v8_gone_t  *ngx_http_v8_gone;
+static ngx_uint_t           ngx_http_v8_ngone;
+static ngx_uint_t           ngx_http_v8_gone_size;
+static ngx_event_t          ngx_http_v8_gone_event;
 
 
 static ngx_str_t  ngx_http_v8_versions[] = {
@@ -108,7 +122,7 @@ ngx_int_t
 ngx_http_v8_content_handler(ngx_http_request_t *r)
 {
     ngx_int_t                rc;
-    nv8_arg_t                args[5];
+    nv8_arg_t                args[6];
     ngx_uint_t               v;
     ngx_http_v8_ctx_t       *ctx;
     ngx_pool_cleanup_t      *cln;
@@ -125,12 +139,6 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "http v8 content handler \"%V\"", &lcf->handler->path);
-
-    /* request bodies reach JS with the HTTP API; until then, drop them */
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_v8_ctx_t));
     if (ctx == NULL) {
@@ -187,23 +195,23 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     args[4].type = NV8_ARG_STRING;
     args[4].str.data = (char *) ngx_http_v8_versions[v].data;
     args[4].str.len = ngx_http_v8_versions[v].len;
+    args[5].type = NV8_ARG_NUMBER;
+    args[5].number = ngx_http_v8_has_body(r);
 
     rc = nv8_hook_call(ngx_v8_runtime.rt, NV8_HOOK_HTTP_DISPATCH, ctx->id,
-                       args, 5, NULL, NULL);
+                       args, 6, NULL, NULL);
 
     /* the handler may have started timers or thread-pool work */
     ngx_v8_loop_arm();
 
+    if (rc != NV8_OK) {
+        ngx_http_v8_finish(ctx, ctx->header_sent
+                                ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+
     if (ctx->done) {
         ctx->finalized = 1;
         return ctx->rc;
-    }
-
-    if (rc != NV8_OK) {
-        ctx->done = 1;
-        ctx->finalized = 1;
-        return ctx->header_sent ? NGX_ERROR
-                                : NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* the response is completed later, from the loop */
@@ -212,8 +220,13 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     r->main->count++;
 
     /* notice a client that goes away while JS works */
-    r->read_event_handler = ngx_http_test_reading;
-    r->write_event_handler = ngx_http_request_empty_handler;
+    if (ctx->body != NGX_HTTP_V8_BODY_READING) {
+        r->read_event_handler = ngx_http_test_reading;
+    }
+
+    if (ctx->busy == NULL) {
+        r->write_event_handler = ngx_http_request_empty_handler;
+    }
 
     ctx->timer.handler = ngx_http_v8_timeout;
     ctx->timer.data = ctx;
@@ -238,6 +251,12 @@ ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc)
 
     ctx->done = 1;
     ctx->rc = rc;
+
+    if (rc == NGX_OK || rc == NGX_AGAIN
+        || (rc >= NGX_HTTP_SPECIAL_RESPONSE && !ctx->header_sent))
+    {
+        ngx_http_v8_body_discard(ctx);
+    }
 
     if (!ctx->pending) {
         /* the content handler returns ctx->rc */
@@ -301,11 +320,62 @@ ngx_http_v8_cleanup(void *data)
 {
     ngx_http_v8_ctx_t  *ctx = data;
 
-    uint32_t  slot;
+    uint32_t             slot;
+    ngx_uint_t           n;
+    nv8_promise_t       *read;
+    ngx_http_v8_gone_t  *gone;
 
     if (ctx->timer.timer_set) {
         ngx_del_timer(&ctx->timer);
     }
+
+    ngx_http_v8_body_abort(ctx, &read);
+
+    /*
+     * JS hears of it from a posted event: a cleanup runs inside nginx's
+     * request teardown, no place to run JS from.
+     */
+
+    if (read || (ctx->watch & NGX_HTTP_V8_WATCH_CLOSE)) {
+
+        if (ngx_http_v8_ngone == ngx_http_v8_gone_size) {
+            n = ngx_http_v8_gone_size ? ngx_http_v8_gone_size * 2 : 64;
+
+            gone = realloc(ngx_http_v8_gone, n * sizeof(ngx_http_v8_gone_t));
+
+            if (gone == NULL) {
+                ngx_log_error(NGX_LOG_CRIT, ctx->request->connection->log, 0,
+                              "v8 out of memory, a request's close event "
+                              "is lost");
+                if (read) {
+                    nv8_promise_drop(read);
+                }
+
+                goto release;
+            }
+
+            ngx_http_v8_gone = gone;
+            ngx_http_v8_gone_size = n;
+        }
+
+        gone = &ngx_http_v8_gone[ngx_http_v8_ngone++];
+        gone->id = ctx->id;
+        gone->read = read;
+        gone->event = 0;
+
+        if (ctx->watch & NGX_HTTP_V8_WATCH_CLOSE) {
+            gone->event = ctx->done ? NGX_HTTP_V8_EV_CLOSE
+                                    : NGX_HTTP_V8_EV_ABORT;
+        }
+
+        if (!ngx_http_v8_gone_event.posted) {
+            ngx_http_v8_gone_event.handler = ngx_http_v8_closed;
+            ngx_http_v8_gone_event.log = ngx_cycle->log;
+            ngx_post_event(&ngx_http_v8_gone_event, &ngx_posted_events);
+        }
+    }
+
+release:
 
     if (ctx->finalizer.posted) {
         ngx_delete_posted_event(&ctx->finalizer);
@@ -319,6 +389,155 @@ ngx_http_v8_cleanup(void *data)
     ngx_http_v8_free = slot;
 
     ctx->request = NULL;
+}
+
+
+static void
+ngx_http_v8_closed(ngx_event_t *ev)
+{
+    ngx_uint_t           i, n;
+    nv8_arg_t            args[2];
+    ngx_http_v8_gone_t  *gone;
+
+    /* JS may end more requests while this runs: take the batch first */
+    gone = ngx_http_v8_gone;
+    n = ngx_http_v8_ngone;
+
+    ngx_http_v8_gone = NULL;
+    ngx_http_v8_ngone = 0;
+    ngx_http_v8_gone_size = 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (ngx_v8_runtime.rt == NULL) {
+            if (gone[i].read) {
+                nv8_promise_drop(gone[i].read);
+            }
+
+            continue;
+        }
+
+        if (gone[i].read) {
+            nv8_promise_reject_error(gone[i].read, "ECONNRESET", "aborted");
+        }
+
+        if (gone[i].event) {
+            args[0].type = NV8_ARG_NUMBER;
+            args[0].number = gone[i].id;
+            args[1].type = NV8_ARG_NUMBER;
+            args[1].number = (double) gone[i].event;
+
+            (void) nv8_hook_call(ngx_v8_runtime.rt, NV8_HOOK_HTTP_EVENT,
+                                 gone[i].id, args, 2, NULL, NULL);
+        }
+    }
+
+    free(gone);
+
+    ngx_v8_loop_arm();
+}
+
+
+/* tells JS of a live request's event (drain) */
+
+void
+ngx_http_v8_event(ngx_http_v8_ctx_t *ctx, ngx_uint_t event)
+{
+    nv8_arg_t  args[2];
+
+    args[0].type = NV8_ARG_NUMBER;
+    args[0].number = ctx->id;
+    args[1].type = NV8_ARG_NUMBER;
+    args[1].number = (double) event;
+
+    (void) nv8_hook_call(ngx_v8_runtime.rt, NV8_HOOK_HTTP_EVENT, ctx->id,
+                         args, 2, NULL, NULL);
+
+    ngx_v8_loop_arm();
+}
+
+
+/*
+ * The write event while JS streams a response: nginx flushes what it
+ * holds, and once all of JS's buffers are out, JS hears "drain".
+ */
+
+void
+ngx_http_v8_writer(ngx_http_request_t *r)
+{
+    ngx_int_t                  rc;
+    ngx_chain_t               *out;
+    ngx_event_t               *wev;
+    ngx_connection_t          *c;
+    ngx_http_v8_ctx_t         *ctx;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    c = r->connection;
+    wev = c->write;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_v8_module);
+
+    if (ctx == NULL || ctx->done) {
+        r->write_event_handler = ngx_http_request_empty_handler;
+        return;
+    }
+
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, c->log, 0, "http v8 writer");
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (wev->timedout) {
+        ngx_log_error(NGX_LOG_INFO, c->log, NGX_ETIMEDOUT,
+                      "client timed out");
+        c->timedout = 1;
+        ngx_http_v8_finish(ctx, NGX_HTTP_REQUEST_TIME_OUT);
+        return;
+    }
+
+    if (wev->delayed || r->aio) {
+        if (!wev->delayed) {
+            ngx_add_timer(wev, clcf->send_timeout);
+        }
+
+        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+            ngx_http_v8_finish(ctx, NGX_ERROR);
+        }
+
+        return;
+    }
+
+    rc = ngx_http_output_filter(r, NULL);
+
+    if (rc == NGX_ERROR) {
+        ngx_http_v8_finish(ctx, NGX_ERROR);
+        return;
+    }
+
+    out = NULL;
+    ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &out,
+                            (ngx_buf_tag_t) &ngx_http_v8_module);
+
+    if (ctx->busy) {
+        if (!wev->delayed) {
+            ngx_add_timer(wev, clcf->send_timeout);
+        }
+
+        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+            ngx_http_v8_finish(ctx, NGX_ERROR);
+        }
+
+        return;
+    }
+
+    if (wev->timer_set) {
+        ngx_del_timer(wev);
+    }
+
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    if (ctx->watch & NGX_HTTP_V8_WATCH_DRAIN) {
+        ctx->watch &= ~NGX_HTTP_V8_WATCH_DRAIN;
+        ngx_http_v8_event(ctx, NGX_HTTP_V8_EV_DRAIN);
+    }
 }
 
 

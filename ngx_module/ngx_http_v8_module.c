@@ -44,6 +44,13 @@ static ngx_command_t  ngx_http_v8_commands[] = {
       offsetof(ngx_http_v8_loc_conf_t, timeout),
       NULL },
 
+    { ngx_string("js_request_buffering"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_v8_loc_conf_t, buffering),
+      NULL },
+
     { ngx_string("js_v8_thread_pool_size"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -158,6 +165,7 @@ ngx_http_v8_create_loc_conf(ngx_conf_t *cf)
      */
 
     lcf->timeout = NGX_CONF_UNSET_MSEC;
+    lcf->buffering = NGX_CONF_UNSET;
 
     return lcf;
 }
@@ -170,6 +178,7 @@ ngx_http_v8_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_v8_loc_conf_t  *conf = child;
 
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 60000);
+    ngx_conf_merge_value(conf->buffering, prev->buffering, 0);
 
     return NGX_CONF_OK;
 }

@@ -33,7 +33,22 @@ typedef struct {
 typedef struct {
     ngx_http_v8_handler_t    *handler;
     ngx_msec_t                timeout;
+    ngx_flag_t                buffering;    /* js_request_buffering */
 } ngx_http_v8_loc_conf_t;
+
+
+/* response buffers: larger than a pool's small blocks, see get_buf() */
+#define NGX_HTTP_V8_BUF_SIZE     16384
+
+
+/* what JS asked to be told about (ngx_http_v8_event()) */
+#define NGX_HTTP_V8_WATCH_CLOSE  1
+#define NGX_HTTP_V8_WATCH_DRAIN  2
+
+/* events for the HTTP_EVENT hook */
+#define NGX_HTTP_V8_EV_DRAIN     1
+#define NGX_HTTP_V8_EV_CLOSE     2          /* the request is gone */
+#define NGX_HTTP_V8_EV_ABORT     3          /* ... before the response ended */
 
 
 /* per request, from r->pool; JS refers to it by id only */
@@ -43,11 +58,30 @@ typedef struct {
     ngx_event_t               timer;        /* js_handler_timeout */
     ngx_event_t               finalizer;    /* posted: finalize outside JS */
     ngx_int_t                 rc;           /* to finalize with */
+
+    ngx_chain_t              *free;         /* response buffers for reuse */
+    ngx_chain_t              *busy;         /* ... not yet sent */
+
+    nv8_promise_t            *read;         /* a body read JS waits for */
+    void                     *file_read;    /* ngx_http_v8_file_read_t */
+    off_t                     file_offset;  /* next byte of a spooled body */
+
     unsigned                  pending:1;    /* handler returned NGX_DONE */
     unsigned                  header_sent:1;
     unsigned                  done:1;       /* response complete or failed */
     unsigned                  finalized:1;
+    unsigned                  watch:2;      /* NGX_HTTP_V8_WATCH_* */
+    unsigned                  body:3;       /* NGX_HTTP_V8_BODY_* */
+    unsigned                  in_read:1;
 } ngx_http_v8_ctx_t;
+
+
+#define NGX_HTTP_V8_BODY_NONE       0       /* not asked for */
+#define NGX_HTTP_V8_BODY_BUFFERING  1       /* nginx reads it all first */
+#define NGX_HTTP_V8_BODY_READING    2       /* unbuffered, in progress */
+#define NGX_HTTP_V8_BODY_COMPLETE   3       /* all arrived */
+#define NGX_HTTP_V8_BODY_DONE       4       /* all handed to JS */
+#define NGX_HTTP_V8_BODY_ERROR      5
 
 
 /* the worker's runtime (ngx_v8_runtime.c), protocol independent */
@@ -77,6 +111,14 @@ ngx_int_t ngx_http_v8_content_handler(ngx_http_request_t *r);
 ngx_http_v8_ctx_t *ngx_http_v8_ctx_lookup(double id);
 ngx_log_t *ngx_http_v8_context_log(double id);
 void ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc);
+void ngx_http_v8_writer(ngx_http_request_t *r);
+void ngx_http_v8_idle(ngx_http_request_t *r);
+
+ngx_uint_t ngx_http_v8_has_body(ngx_http_request_t *r);
+void ngx_http_v8_event(ngx_http_v8_ctx_t *ctx, ngx_uint_t event);
+nv8_int_t ngx_http_v8_body_read(nv8_call_t *call, ngx_http_v8_ctx_t *ctx);
+void ngx_http_v8_body_abort(ngx_http_v8_ctx_t *ctx, nv8_promise_t **pp);
+void ngx_http_v8_body_discard(ngx_http_v8_ctx_t *ctx);
 ngx_int_t ngx_http_v8_handlers_load(ngx_cycle_t *cycle,
     ngx_http_v8_main_conf_t *mcf);
 

@@ -17,10 +17,16 @@ static nv8_int_t ngx_http_v8_head(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_write(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_respond(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_fail(nv8_call_t *call);
+static nv8_int_t ngx_http_v8_read(nv8_call_t *call);
+static nv8_int_t ngx_http_v8_watch(nv8_call_t *call);
+static nv8_int_t ngx_http_v8_peer(nv8_call_t *call);
+static nv8_int_t ngx_http_v8_origin(nv8_call_t *call);
+static ngx_chain_t *ngx_http_v8_get_buf(ngx_http_v8_ctx_t *ctx, size_t size);
 static nv8_int_t ngx_http_v8_get(nv8_call_t *call, int writing,
     ngx_http_v8_ctx_t **ctxp);
 static nv8_int_t ngx_http_v8_set_headers(nv8_call_t *call,
-    ngx_http_v8_ctx_t *ctx, size_t status_arg, off_t *length);
+    ngx_http_v8_ctx_t *ctx, size_t status_arg, size_t message_arg,
+    off_t *length);
 static nv8_int_t ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx,
     size_t arg, ngx_uint_t last);
 static ngx_int_t ngx_http_v8_valid_name(nv8_str_t *s);
@@ -34,6 +40,10 @@ static const nv8_method_t  ngx_http_v8_methods[] = {
     { "write",     ngx_http_v8_write,     0 },
     { "respond",   ngx_http_v8_respond,   0 },
     { "fail",      ngx_http_v8_fail,      0 },
+    { "read",      ngx_http_v8_read,      0 },
+    { "watch",     ngx_http_v8_watch,     0 },
+    { "peer",      ngx_http_v8_peer,      0 },
+    { "origin",    ngx_http_v8_origin,    0 },
 
     { NULL, NULL, 0 }
 };
@@ -140,7 +150,7 @@ ngx_http_v8_head(nv8_call_t *call)
         return NV8_OK;
     }
 
-    if (ngx_http_v8_set_headers(call, ctx, 1, NULL) != NV8_OK) {
+    if (ngx_http_v8_set_headers(call, ctx, 1, 3, NULL) != NV8_OK) {
         return NV8_ERROR;
     }
 
@@ -210,8 +220,19 @@ ngx_http_v8_respond(nv8_call_t *call)
 
     length = -1;
 
-    if (ngx_http_v8_set_headers(call, ctx, 1, &length) != NV8_OK) {
+    if (ngx_http_v8_set_headers(call, ctx, 1, 4, &length) != NV8_OK) {
         return NV8_ERROR;
+    }
+
+    if (size == 0 && r->headers_out.status >= NGX_HTTP_BAD_REQUEST) {
+        /* no body of its own: nginx's error page or error_page applies,
+         * with the headers JS set, as after "return 404" */
+        ctx->header_sent = 0;
+        r->headers_out.status_line.len = 0;
+        r->headers_out.content_length_n = -1;
+        ngx_http_v8_finish(ctx, r->headers_out.status);
+        nv8_return_bool(call, 1);
+        return NV8_OK;
     }
 
     /* the whole body is known: frame it with Content-Length */
@@ -270,8 +291,9 @@ ngx_http_v8_fail(nv8_call_t *call)
 /* status from argument "status_arg", headers from the next one */
 static nv8_int_t
 ngx_http_v8_set_headers(nv8_call_t *call, ngx_http_v8_ctx_t *ctx,
-    size_t status_arg, off_t *length)
+    size_t status_arg, size_t message_arg, off_t *length)
 {
+    nv8_str_t            message;
     u_char              *p;
     double               status;
     size_t               n, i;
@@ -313,7 +335,33 @@ ngx_http_v8_set_headers(nv8_call_t *call, ngx_http_v8_ctx_t *ctx,
         }
     }
 
+    message.len = 0;
+
+    if (!nv8_arg_is_nullish(call, message_arg)) {
+        if (nv8_arg_string(call, message_arg, &message) != NV8_OK) {
+            return NV8_ERROR;
+        }
+
+        if (!ngx_http_v8_valid_value(&message)) {
+            return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_CHAR",
+                             "Invalid character in statusMessage");
+        }
+    }
+
     r->headers_out.status = (ngx_uint_t) status;
+
+    if (message.len) {
+        /* HTTP/1.x sends it; HTTP/2 has no reason phrase */
+        p = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1 + message.len);
+        if (p == NULL) {
+            return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
+        }
+
+        r->headers_out.status_line.data = p;
+        p = ngx_sprintf(p, "%03ui %*s", (ngx_uint_t) status,
+                        message.len, message.data);
+        r->headers_out.status_line.len = p - r->headers_out.status_line.data;
+    }
 
     for (i = 0; i + 1 < n; i += 2) {
         name = &items[i];
@@ -408,11 +456,13 @@ static nv8_int_t
 ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
     ngx_uint_t last)
 {
-    size_t               size;
-    ngx_int_t            rc;
-    ngx_buf_t           *b;
-    ngx_chain_t          out;
-    ngx_http_request_t  *r;
+    size_t                     size;
+    ngx_int_t                  rc;
+    ngx_buf_t                 *b;
+    ngx_chain_t               *cl;
+    ngx_event_t               *wev;
+    ngx_http_request_t        *r;
+    ngx_http_core_loc_conf_t  *clcf;
 
     r = ctx->request;
 
@@ -430,17 +480,21 @@ ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
     }
 
     if (size == 0 && !last) {
-        nv8_return_bool(call, 1);
+        nv8_return_bool(call, ctx->busy == NULL);
         return NV8_OK;
     }
 
     if (size) {
-        b = ngx_create_temp_buf(r->pool, size);
-        if (b == NULL) {
+        cl = ngx_http_v8_get_buf(ctx, size);
+        if (cl == NULL) {
             return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
         }
 
+        b = cl->buf;
+
         if (nv8_arg_bytes_copy(call, arg, b->last, size) != NV8_OK) {
+            cl->next = ctx->free;
+            ctx->free = cl;
             return NV8_ERROR;
         }
 
@@ -448,10 +502,16 @@ ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
 
     } else {
         b = ngx_calloc_buf(r->pool);
-        if (b == NULL) {
+        cl = ngx_alloc_chain_link(r->pool);
+
+        if (b == NULL || cl == NULL) {
             return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
         }
+
+        cl->buf = b;
     }
+
+    cl->next = NULL;
 
     if (last) {
         b->last_buf = (r == r->main) ? 1 : 0;
@@ -461,10 +521,10 @@ ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
         b->flush = 1;
     }
 
-    out.buf = b;
-    out.next = NULL;
+    rc = ngx_http_output_filter(r, cl);
 
-    rc = ngx_http_output_filter(r, &out);
+    ngx_chain_update_chains(r->pool, &ctx->free, &ctx->busy, &cl,
+                            (ngx_buf_tag_t) &ngx_http_v8_module);
 
     if (rc == NGX_ERROR) {
         ngx_http_v8_finish(ctx, NGX_ERROR);
@@ -473,10 +533,207 @@ ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
     }
 
     if (last) {
+        /* nginx's own writer sends the rest */
         ngx_http_v8_finish(ctx, rc);
+        nv8_return_bool(call, 1);
+        return NV8_OK;
     }
 
-    nv8_return_bool(call, !r->connection->buffered);
+    if (ctx->busy == NULL) {
+        nv8_return_bool(call, 1);
+        return NV8_OK;
+    }
+
+    /* nginx still holds some of it: JS waits for "drain" if it cares */
+
+    if (r->write_event_handler != ngx_http_v8_writer) {
+        r->write_event_handler = ngx_http_v8_writer;
+
+        wev = r->connection->write;
+        clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+        if (!wev->delayed && !wev->timer_set) {
+            ngx_add_timer(wev, clcf->send_timeout);
+        }
+
+        if (ngx_handle_write_event(wev, clcf->send_lowat) != NGX_OK) {
+            ngx_http_v8_finish(ctx, NGX_ERROR);
+            nv8_return_bool(call, 0);
+            return NV8_OK;
+        }
+    }
+
+    ctx->watch |= NGX_HTTP_V8_WATCH_DRAIN;
+
+    nv8_return_bool(call, 0);
+
+    return NV8_OK;
+}
+
+
+/*
+ * A response buffer of at least "size" bytes, reused once nginx has sent
+ * it.  They are larger than the pool's small blocks, so one that is too
+ * small for a request is given back to the pool rather than kept.
+ */
+
+static ngx_chain_t *
+ngx_http_v8_get_buf(ngx_http_v8_ctx_t *ctx, size_t size)
+{
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl, **ll;
+
+    ll = &ctx->free;
+
+    for (cl = ctx->free; cl; cl = *ll) {
+        b = cl->buf;
+
+        if ((size_t) (b->end - b->start) >= size) {
+            *ll = cl->next;
+            b->pos = b->start;
+            b->last = b->start;
+            b->flush = 0;
+            return cl;
+        }
+
+        *ll = cl->next;
+        ngx_pfree(ctx->request->pool, b->start);
+    }
+
+    cl = ngx_alloc_chain_link(ctx->request->pool);
+    if (cl == NULL) {
+        return NULL;
+    }
+
+    b = ngx_create_temp_buf(ctx->request->pool,
+                            ngx_max(size, NGX_HTTP_V8_BUF_SIZE));
+    if (b == NULL) {
+        return NULL;
+    }
+
+    b->tag = (ngx_buf_tag_t) &ngx_http_v8_module;
+    cl->buf = b;
+
+    return cl;
+}
+
+
+static nv8_int_t
+ngx_http_v8_read(nv8_call_t *call)
+{
+    ngx_http_v8_ctx_t  *ctx;
+
+    if (ngx_http_v8_get(call, 0, &ctx) != NV8_OK) {
+        return NV8_ERROR;
+    }
+
+    return ngx_http_v8_body_read(call, ctx);
+}
+
+
+/* JS wants to hear of the request's end (close or abort) */
+
+static nv8_int_t
+ngx_http_v8_watch(nv8_call_t *call)
+{
+    ngx_http_v8_ctx_t  *ctx;
+
+    if (ngx_http_v8_get(call, 1, &ctx) != NV8_OK) {
+        return NV8_ERROR;
+    }
+
+    if (ctx) {
+        ctx->watch |= NGX_HTTP_V8_WATCH_CLOSE;
+    }
+
+    nv8_return_bool(call, ctx != NULL);
+
+    return NV8_OK;
+}
+
+
+/* [address, port] of the client */
+
+static nv8_int_t
+ngx_http_v8_peer(nv8_call_t *call)
+{
+    u_char              *p;
+    nv8_str_t            items[2];
+    ngx_connection_t    *c;
+    ngx_http_v8_ctx_t   *ctx;
+    u_char               port[NGX_INT_T_LEN];
+
+    if (ngx_http_v8_get(call, 0, &ctx) != NV8_OK) {
+        return NV8_ERROR;
+    }
+
+    c = ctx->request->connection;
+
+    items[0].data = (char *) c->addr_text.data;
+    items[0].len = c->addr_text.len;
+
+    p = ngx_sprintf(port, "%ui", (ngx_uint_t) ngx_inet_get_port(c->sockaddr));
+
+    items[1].data = (char *) port;
+    items[1].len = p - port;
+
+    nv8_return_string_array(call, items, 2);
+
+    return NV8_OK;
+}
+
+
+/* [scheme, host] for absolute URLs: Host as received, else the server's */
+
+static nv8_int_t
+ngx_http_v8_origin(nv8_call_t *call)
+{
+    nv8_str_t                  items[2];
+    ngx_http_request_t        *r;
+    ngx_http_v8_ctx_t         *ctx;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    if (ngx_http_v8_get(call, 0, &ctx) != NV8_OK) {
+        return NV8_ERROR;
+    }
+
+    r = ctx->request;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        items[0].data = "https";
+        items[0].len = 5;
+
+    } else
+#endif
+    {
+        items[0].data = "http";
+        items[0].len = 4;
+    }
+
+    if (r->headers_in.server.len) {
+        /* validated by nginx; the Host header's port is not kept there */
+        if (r->headers_in.host) {
+            items[1].data = (char *) r->headers_in.host->value.data;
+            items[1].len = r->headers_in.host->value.len;
+
+        } else {
+            items[1].data = (char *) r->headers_in.server.data;
+            items[1].len = r->headers_in.server.len;
+        }
+
+    } else {
+        cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+        items[1].data = (char *) cscf->server_name.data;
+        items[1].len = cscf->server_name.len;
+    }
+
+    if (items[1].len == 0) {
+        items[1].data = "localhost";
+        items[1].len = 9;
+    }
+
+    nv8_return_string_array(call, items, 2);
 
     return NV8_OK;
 }

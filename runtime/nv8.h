@@ -104,6 +104,7 @@ typedef enum {
     NV8_HOOK_IMMEDIATES,
     NV8_HOOK_HTTP_REGISTER,
     NV8_HOOK_HTTP_DISPATCH,
+    NV8_HOOK_HTTP_EVENT,
     NV8_HOOK_MAX
 } nv8_hook_e;
 
@@ -246,8 +247,20 @@ void nv8_promise_resolve_numbers(nv8_promise_t *p, const double *v,
  * Error from it */
 void nv8_promise_reject_errno(nv8_promise_t *p, int uv_err,
     const char *syscall);
+/* rejects with an Error carrying "message" and, if not NULL, "code" */
+void nv8_promise_reject_error(nv8_promise_t *p, const char *code,
+    const char *message);
 /* for a runtime torn down before its work completed */
 void nv8_promise_drop(nv8_promise_t *p);
+
+
+/*
+ * Host work on the thread pool: work(data) runs on a pool thread and must
+ * not touch the runtime; done(data, status) runs later on the loop thread
+ * (status 0, or a negative libuv errno if the work was cancelled).
+ */
+nv8_int_t nv8_queue_work(nv8_runtime_t *rt, void (*work)(void *data),
+    void (*done)(void *data, int status), void *data);
 
 
 #ifdef __cplusplus

@@ -258,3 +258,65 @@ nv8_loop_run_default(nv8_runtime_t *rt)
 
     return NV8_OK;
 }
+
+
+/* host work on the thread pool */
+
+typedef struct {
+    uv_work_t                 work;
+    nv8_runtime_t            *rt;
+    void                    (*run)(void *data);
+    void                    (*done)(void *data, int status);
+    void                     *data;
+} nv8_host_work_t;
+
+
+static void
+nv8_host_work_run(uv_work_t *work)
+{
+    nv8_host_work_t  *w = work->data;
+
+    w->run(w->data);
+}
+
+
+static void
+nv8_host_work_done(uv_work_t *work, int status)
+{
+    nv8_host_work_t  *w = work->data;
+
+    w->rt->work--;
+    w->done(w->data, status);
+    free(w);
+}
+
+
+nv8_int_t
+nv8_queue_work(nv8_runtime_t *rt, void (*run)(void *data),
+    void (*done)(void *data, int status), void *data)
+{
+    nv8_host_work_t  *w;
+
+    w = malloc(sizeof(nv8_host_work_t));
+    if (w == NULL) {
+        return NV8_ERROR;
+    }
+
+    w->work.data = w;
+    w->rt = rt;
+    w->run = run;
+    w->done = done;
+    w->data = data;
+
+    if (uv_queue_work(&rt->loop, &w->work, nv8_host_work_run,
+                      nv8_host_work_done)
+        != 0)
+    {
+        free(w);
+        return NV8_ERROR;
+    }
+
+    rt->work++;
+
+    return NV8_OK;
+}

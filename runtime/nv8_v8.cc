@@ -1600,6 +1600,28 @@ nv8_promise_reject_errno(nv8_promise_t *p, int uv_err, const char *syscall)
 
 
 extern "C" void
+nv8_promise_reject_error(nv8_promise_t *p, const char *code,
+    const char *message)
+{
+    Settle(p, [code, message](Isolate *isolate, Local<Context> context,
+                              bool *reject) -> Local<Value>
+    {
+        Local<Value>  e = Exception::Error(Str(isolate, message,
+                                               strlen(message)));
+
+        if (code != nullptr) {
+            Ignore(e.As<Object>()->Set(context, Str(isolate, "code", 4),
+                                       Str(isolate, code, strlen(code))));
+        }
+
+        *reject = true;
+
+        return e;
+    });
+}
+
+
+extern "C" void
 nv8_promise_drop(nv8_promise_t *p)
 {
     delete p;

@@ -10,17 +10,43 @@ import { EventEmitter } from 'events';
 
 const v8 = import.meta.binding('v8');
 
-let binding = null;
+let httpBinding = null;
 
 function http() {
-    binding ??= import.meta.binding('http');
-    return binding;
+    httpBinding ??= import.meta.binding('http');
+    return httpBinding;
 }
 
 const handlers = [];
 
+// what the host tells of a request (NGX_HTTP_V8_EV_*)
+const EV_DRAIN = 1;
+const EV_CLOSE = 2;
+const EV_ABORT = 3;
+
+// requests whose objects wait for an event from the host, by id; an entry
+// is added only with a watch() on the host side, whose close event removes
+// it, so nothing outlives its request here
+const live = new Map();
+
+function track(id, req, res) {
+    const entry = live.get(id);
+    if (entry !== undefined) {
+        entry.req ??= req;
+        entry.res ??= res;
+        return true;
+    }
+    if (!http().watch(id)) {
+        return false;
+    }
+    live.set(id, { req, res });
+    return true;
+}
+
 /**
- * Registers the export of a loaded module as a handler.
+ * Registers the export of a loaded module as a handler.  A function is a
+ * Node-style handler (req, res); an object with a fetch() method is a
+ * fetch-style one, as on Cloudflare Workers, Deno and Bun.
  * @param {object} ns module namespace
  * @param {string} name export name ('' for default)
  * @param {string} file for messages
@@ -29,26 +55,50 @@ const handlers = [];
 export function register(ns, name, file) {
     const exportName = name || 'default';
     const h = ns?.[exportName];
-    if (typeof h !== 'function') {
-        throw new TypeError(`${file}: export '${exportName}' is not a ` +
-                            `function (it is ${h === null ? 'null'
-                                                          : typeof h})`);
+    if (typeof h === 'function') {
+        handlers.push({ fetch: null, fn: h, obj: null });
+    } else if (h !== null && typeof h === 'object' &&
+               typeof h.fetch === 'function') {
+        handlers.push({ fetch: fetchStyle(), fn: h.fetch, obj: h });
+    } else {
+        throw new TypeError(`${file}: export '${exportName}' is neither a ` +
+                            `function (req, res) nor an object with a ` +
+                            `fetch(request) method (it is ` +
+                            `${h === null ? 'null' : typeof h})`);
     }
-    handlers.push(h);
     return handlers.length - 1;
+}
+
+let fetchAdapter = null;
+
+function fetchStyle() {
+    fetchAdapter ??= fetchDispatcher();
+    return fetchAdapter;
+}
+
+/** the hook for fetch-style handlers, installed by internal/http_fetch */
+let fetchDispatcher = () => {
+    throw new TypeError('fetch-style handlers are not available');
+};
+
+export function setFetchDispatcher(fn) {
+    fetchDispatcher = fn;
 }
 
 /**
  * Runs handler "index" for request "id".
  * @returns {number} 1 if the response was completed synchronously
  */
-export function dispatch(id, index, method, url, version) {
-    const req = new IncomingMessage(id, method, url, version);
+export function dispatch(id, index, method, url, version, hasBody) {
+    const h = handlers[index];
+    if (h.fetch !== null) {
+        return h.fetch(id, h, method, url, version, hasBody);
+    }
+    const req = new IncomingMessage(id, method, url, version, hasBody);
     const res = new ServerResponse(id, req);
-    const handler = handlers[index];
     let r;
     try {
-        r = handler(req, res);
+        r = h.fn(req, res);
     } catch (err) {
         res._fail(err);
         return 1;
@@ -57,6 +107,53 @@ export function dispatch(id, index, method, url, version) {
         r.then(undefined, (err) => res._fail(err));
     }
     return res.writableEnded ? 1 : 0;
+}
+
+/** The host's event for request "id" (see EV_*). */
+export function onEvent(id, ev) {
+    const entry = live.get(id);
+    if (entry === undefined) {
+        return;
+    }
+    if (ev === EV_DRAIN) {
+        entry.res?._drain();
+        entry.onDrain?.();
+        return;
+    }
+    live.delete(id);
+    if (ev === EV_ABORT) {
+        entry.req?._abort();
+        entry.onAbort?.();
+    }
+    entry.req?._close();
+    entry.res?._close();
+}
+
+/** for the fetch adapter: its own callbacks on the events of "id" */
+export function watchRequest(id, callbacks) {
+    const entry = live.get(id);
+    if (entry !== undefined) {
+        Object.assign(entry, callbacks);
+        return true;
+    }
+    if (!http().watch(id)) {
+        return false;
+    }
+    live.set(id, callbacks);
+    return true;
+}
+
+/**
+ * The next chunk of the body of request "id".
+ * @returns {Promise<Uint8Array>} empty at the end
+ */
+export function readBody(id) {
+    return http().read(id);
+}
+
+/** for the fetch adapter: the host binding */
+export function binding() {
+    return http();
 }
 
 // Node's rules for repeated request headers: these keep the first value,
@@ -68,9 +165,20 @@ const SINGLE = new Set([
     'referer', 'retry-after', 'server', 'user-agent',
 ]);
 
-/** The request, as Node's http.IncomingMessage. */
+function bodyError(err) {
+    if (Array.isArray(err)) {
+        err = new Error(String(err[1]));
+    }
+    return err;
+}
+
+/**
+ * The request, as Node's http.IncomingMessage: a readable stream of the
+ * body (flowing with 'data' listeners or resume(), or async iteration),
+ * pulled from nginx one chunk at a time.
+ */
 export class IncomingMessage extends EventEmitter {
-    constructor(id, method, url, version) {
+    constructor(id, method, url, version, hasBody) {
         super();
         this._id = id;
         this.method = method;
@@ -78,8 +186,16 @@ export class IncomingMessage extends EventEmitter {
         this.httpVersion = version;
         this._raw = null;
         this._headers = null;
+        this._socket = null;
+        this._hasBody = !!hasBody;
+        this._flowing = null;
+        this._reading = false;
+        this._decoder = null;
         this.aborted = false;
-        this.complete = true;
+        this.complete = !hasBody;
+        this.readable = true;
+        this.readableEnded = false;
+        this.destroyed = false;
     }
 
     get httpVersionMajor() {
@@ -88,6 +204,192 @@ export class IncomingMessage extends EventEmitter {
 
     get httpVersionMinor() {
         return Number(this.httpVersion.split('.')[1] ?? 0);
+    }
+
+    /** @returns {{remoteAddress: string, remotePort: number}} */
+    get socket() {
+        if (this._socket === null) {
+            const [addr, port] = http().peer(this._id);
+            this._socket = {
+                remoteAddress: addr,
+                remotePort: Number(port),
+                remoteFamily: addr.includes(':') ? 'IPv6' : 'IPv4',
+                encrypted: http().origin(this._id)[0] === 'https',
+            };
+        }
+        return this._socket;
+    }
+
+    get connection() {
+        return this.socket;
+    }
+
+    get readableFlowing() {
+        return this._flowing;
+    }
+
+    on(name, fn) {
+        super.on(name, fn);
+        if (name === 'data' && this._flowing !== false) {
+            this.resume();
+        } else if (name === 'close' || name === 'aborted') {
+            track(this._id, this, null);
+        }
+        return this;
+    }
+
+    addListener(name, fn) {
+        return this.on(name, fn);
+    }
+
+    /** @param {string} encoding only 'utf8' (and its aliases) */
+    setEncoding(encoding) {
+        this._decoder = new TextDecoder(encoding ?? 'utf-8');
+        return this;
+    }
+
+    isPaused() {
+        return this._flowing === false;
+    }
+
+    pause() {
+        this._flowing = false;
+        return this;
+    }
+
+    resume() {
+        this._flowing = true;
+        this._pump();
+        return this;
+    }
+
+    _decode(chunk) {
+        return this._decoder === null
+            ? chunk : this._decoder.decode(chunk, { stream: true });
+    }
+
+    async _read() {
+        if (!this._hasBody) {
+            return null;
+        }
+        const chunk = await http().read(this._id);
+        return chunk.length === 0 ? null : chunk;
+    }
+
+    _pump() {
+        if (this._reading || this._flowing !== true || this.readableEnded ||
+            this.destroyed) {
+            return;
+        }
+        this._reading = true;
+        this._read().then((chunk) => {
+            this._reading = false;
+            if (chunk === null) {
+                this._end();
+                return;
+            }
+            this.emit('data', this._decode(chunk));
+            this._pump();
+        }, (err) => {
+            this._reading = false;
+            this._error(bodyError(err));
+        });
+    }
+
+    _end() {
+        if (this.readableEnded) {
+            return;
+        }
+        this.complete = true;
+        this.readable = false;
+        this.readableEnded = true;
+        if (this._decoder !== null) {
+            const rest = this._decoder.decode();
+            if (rest) {
+                this.emit('data', rest);
+            }
+        }
+        this.emit('end');
+    }
+
+    _error(err) {
+        if (this.destroyed) {
+            return;
+        }
+        this.readable = false;
+        // an abort is reported by 'aborted' and 'close'; other failures
+        // (a body over client_max_body_size) also to 'error' listeners
+        if (this.listenerCount('error') > 0 && !this.aborted) {
+            this.emit('error', err);
+        }
+    }
+
+    _abort() {
+        this.aborted = true;
+        this.emit('aborted');
+    }
+
+    _close() {
+        this.destroyed = true;
+        this.readable = false;
+        this.emit('close');
+    }
+
+    /** Stops reading the body. */
+    destroy(err) {
+        this._flowing = false;
+        if (err) {
+            this._error(err);
+        }
+        this.destroyed = true;
+        return this;
+    }
+
+    /**
+     * Writes the body into a writable ("res", say), with back-pressure.
+     * @param {object} dest
+     * @param {{end?: boolean}} [options]
+     * @returns {object} dest
+     */
+    pipe(dest, options) {
+        this.on('data', (chunk) => {
+            if (dest.write(chunk) === false) {
+                this.pause();
+                dest.once('drain', () => this.resume());
+            }
+        });
+        if (options?.end !== false) {
+            this.on('end', () => dest.end());
+        }
+        return dest;
+    }
+
+    async *[Symbol.asyncIterator]() {
+        this._flowing = false;
+        for (;;) {
+            let chunk;
+            try {
+                chunk = await this._read();
+            } catch (err) {
+                throw bodyError(err);
+            }
+            if (chunk === null) {
+                this._end();
+                return;
+            }
+            yield this._decode(chunk);
+        }
+    }
+
+    /** @returns {object<string, string|string[]>} */
+    get headersDistinct() {
+        const out = Object.create(null);
+        const raw = this.rawHeaders;
+        for (let i = 0; i < raw.length; i += 2) {
+            const name = raw[i].toLowerCase();
+            (out[name] ??= []).push(raw[i + 1]);
+        }
+        return out;
     }
 
     /** @returns {string[]} names and values as received */
@@ -156,7 +458,18 @@ function checkValue(name, value) {
     }
 }
 
-/** The response, as Node's http.ServerResponse. */
+function headersSentError(what) {
+    const err = new Error(`Cannot ${what} headers after they are sent to ` +
+                          'the client');
+    err.code = 'ERR_HTTP_HEADERS_SENT';
+    return err;
+}
+
+/**
+ * The response, as Node's http.ServerResponse.  write() hands each chunk
+ * to nginx's output chain and returns false while nginx still holds
+ * earlier output; 'drain' follows when it has all gone out.
+ */
 export class ServerResponse extends EventEmitter {
     constructor(id, req) {
         super();
@@ -169,11 +482,34 @@ export class ServerResponse extends EventEmitter {
         this._sent = false;
         this.writableEnded = false;
         this.writableFinished = false;
+        this.writableNeedDrain = false;
+        this.destroyed = false;
+        this.sendDate = true;
         this._failed = false;
     }
 
     get finished() {
         return this.writableEnded;
+    }
+
+    get socket() {
+        return this.req.socket;
+    }
+
+    get connection() {
+        return this.req.socket;
+    }
+
+    on(name, fn) {
+        super.on(name, fn);
+        if (name === 'close') {
+            track(this._id, this.req, this);
+        }
+        return this;
+    }
+
+    addListener(name, fn) {
+        return this.on(name, fn);
     }
 
     /**
@@ -183,10 +519,7 @@ export class ServerResponse extends EventEmitter {
      */
     setHeader(name, value) {
         if (this.headersSent) {
-            const err = new Error('Cannot set headers after they are sent ' +
-                                  'to the client');
-            err.code = 'ERR_HTTP_HEADERS_SENT';
-            throw err;
+            throw headersSentError('set');
         }
         checkName(name);
         if (Array.isArray(value)) {
@@ -195,6 +528,30 @@ export class ServerResponse extends EventEmitter {
             checkValue(name, value);
         }
         this._headers.set(name.toLowerCase(), [name, value]);
+        return this;
+    }
+
+    /**
+     * Adds a value to a header, keeping those it has (Node 18.3).
+     * @param {string} name
+     * @param {string|string[]} value
+     * @returns {this}
+     */
+    appendHeader(name, value) {
+        if (this.headersSent) {
+            throw headersSentError('append');
+        }
+        checkName(name);
+        const add = Array.isArray(value) ? value : [value];
+        add.forEach((v) => checkValue(name, v));
+        const key = name.toLowerCase();
+        const old = this._headers.get(key);
+        if (old === undefined) {
+            this._headers.set(key, [name, add.length === 1 ? add[0] : add]);
+        } else {
+            const prev = Array.isArray(old[1]) ? old[1] : [old[1]];
+            this._headers.set(key, [old[0], prev.concat(add)]);
+        }
         return this;
     }
 
@@ -220,6 +577,11 @@ export class ServerResponse extends EventEmitter {
         return [...this._headers.keys()];
     }
 
+    /** @returns {string[]} names as set, with values */
+    getRawHeaderNames() {
+        return [...this._headers.values()].map(([name]) => name);
+    }
+
     /**
      * @param {string} name
      * @returns {boolean}
@@ -231,10 +593,7 @@ export class ServerResponse extends EventEmitter {
     /** @param {string} name */
     removeHeader(name) {
         if (this.headersSent) {
-            const err = new Error('Cannot remove headers after they are ' +
-                                  'sent to the client');
-            err.code = 'ERR_HTTP_HEADERS_SENT';
-            throw err;
+            throw headersSentError('remove');
         }
         this._headers.delete(String(name).toLowerCase());
     }
@@ -246,6 +605,9 @@ export class ServerResponse extends EventEmitter {
      * @returns {this}
      */
     writeHead(status, message, headers) {
+        if (this.headersSent) {
+            throw headersSentError('write');
+        }
         if (typeof message !== 'string') {
             headers = message;
             message = undefined;
@@ -257,8 +619,14 @@ export class ServerResponse extends EventEmitter {
             throw err;
         }
         if (Array.isArray(headers)) {
-            for (let i = 0; i + 1 < headers.length; i += 2) {
-                this.setHeader(headers[i], headers[i + 1]);
+            if (headers.length > 0 && Array.isArray(headers[0])) {
+                for (const [k, v] of headers) {
+                    this.appendHeader(k, v);
+                }
+            } else {
+                for (let i = 0; i + 1 < headers.length; i += 2) {
+                    this.appendHeader(headers[i], headers[i + 1]);
+                }
             }
         } else if (headers) {
             for (const k of Object.keys(headers)) {
@@ -293,7 +661,8 @@ export class ServerResponse extends EventEmitter {
         }
         this._sent = true;
         this.headersSent = true;
-        http().head(this._id, this.statusCode, this._flat());
+        http().head(this._id, this.statusCode, this._flat(),
+                    this.statusMessage);
     }
 
     /** Sends the headers now. */
@@ -305,7 +674,7 @@ export class ServerResponse extends EventEmitter {
      * @param {string|Uint8Array} chunk
      * @param {string|Function} [encoding]
      * @param {Function} [cb]
-     * @returns {boolean}
+     * @returns {boolean} false: wait for 'drain' before writing more
      */
     write(chunk, encoding, cb) {
         if (typeof encoding === 'function') {
@@ -316,12 +685,30 @@ export class ServerResponse extends EventEmitter {
             err.code = 'ERR_STREAM_WRITE_AFTER_END';
             throw err;
         }
+        checkChunk(chunk);
         this._head();
         const ok = http().write(this._id, chunk, 0);
+        if (!ok && !this.destroyed) {
+            this.writableNeedDrain = true;
+            track(this._id, this.req, this);
+        }
         if (typeof cb === 'function') {
             queueMicrotask(cb);
         }
         return ok;
+    }
+
+    _drain() {
+        if (this.writableNeedDrain) {
+            this.writableNeedDrain = false;
+            this.emit('drain');
+        }
+    }
+
+    _close() {
+        this.destroyed = true;
+        this.writableNeedDrain = false;
+        this.emit('close');
     }
 
     /**
@@ -338,14 +725,20 @@ export class ServerResponse extends EventEmitter {
             cb = encoding;
         }
         if (this.writableEnded) {
+            if (typeof cb === 'function') {
+                queueMicrotask(cb);
+            }
             return this;
+        }
+        if (chunk !== undefined && chunk !== null) {
+            checkChunk(chunk);
         }
         this.writableEnded = true;
         if (!this._sent) {
             this._sent = true;
             this.headersSent = true;
             http().respond(this._id, this.statusCode, this._flat(),
-                           chunk ?? '');
+                           chunk ?? '', this.statusMessage);
         } else {
             http().write(this._id, chunk ?? '', 1);
         }
@@ -354,10 +747,7 @@ export class ServerResponse extends EventEmitter {
             queueMicrotask(cb);
         }
         if (this._events?.size) {
-            queueMicrotask(() => {
-                this.emit('finish');
-                this.emit('close');
-            });
+            queueMicrotask(() => this.emit('finish'));
         }
         return this;
     }
@@ -371,5 +761,15 @@ export class ServerResponse extends EventEmitter {
         this._failed = true;
         this.writableEnded = true;
         http().fail(this._id, v8.formatError(err));
+    }
+}
+
+function checkChunk(chunk) {
+    if (typeof chunk !== 'string' && !ArrayBuffer.isView(chunk)) {
+        const err = new TypeError('The "chunk" argument must be of type ' +
+                                  'string or an instance of Buffer or ' +
+                                  'Uint8Array');
+        err.code = 'ERR_INVALID_ARG_TYPE';
+        throw err;
     }
 }

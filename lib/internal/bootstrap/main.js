@@ -14,11 +14,13 @@ const HOOK_TIMERS = 0;
 const HOOK_IMMEDIATES = 1;
 const HOOK_HTTP_REGISTER = 2;
 const HOOK_HTTP_DISPATCH = 3;
+const HOOK_HTTP_EVENT = 4;
 
 v8.setHook(HOOK_TIMERS, timers.hooks.processTimers);
 v8.setHook(HOOK_IMMEDIATES, timers.hooks.processImmediates);
 v8.setHook(HOOK_HTTP_REGISTER, http.register);
 v8.setHook(HOOK_HTTP_DISPATCH, http.dispatch);
+v8.setHook(HOOK_HTTP_EVENT, http.onEvent);
 
 function define(name, value) {
     Object.defineProperty(globalThis, name, {
