@@ -272,6 +272,11 @@ export class IncomingMessage extends EventEmitter {
         if (!this._hasBody) {
             return null;
         }
+        if (this.aborted || this.destroyed) {
+            const err = new Error('aborted');
+            err.code = 'ECONNRESET';
+            throw err;
+        }
         const chunk = await http().read(this._id);
         return chunk.length === 0 ? null : chunk;
     }
