@@ -127,6 +127,7 @@ export function onEvent(id, ev) {
     }
     entry.req?._close();
     entry.res?._close();
+    entry.onClose?.();
 }
 
 /** for the fetch adapter: its own callbacks on the events of "id" */
