@@ -5,7 +5,7 @@
 // over internal/encoding.
 
 import 'internal/web/prelude';
-import { TransformStream } from 'internal/deps/web-streams';
+import { ReadableStream, TransformStream } from 'internal/deps/web-streams';
 import { TextDecoder, TextEncoder } from 'internal/encoding';
 
 export {
@@ -163,4 +163,73 @@ for (const C of [TextEncoderStream, TextDecoderStream]) {
     Object.defineProperty(C.prototype, Symbol.toStringTag, {
         value: C.name, configurable: true,
     });
+}
+
+/**
+ * @param {*} v
+ * @returns {boolean} whether v is a ReadableStream
+ */
+export function isReadableStream(v) {
+    return v instanceof ReadableStream;
+}
+
+/**
+ * The Streams Standard's "disturbed" flag (read from or cancelled), which
+ * has no public accessor; the polyfill keeps it in a field.
+ * @param {ReadableStream} stream
+ * @returns {boolean}
+ */
+export function isDisturbed(stream) {
+    return stream._disturbed === true;
+}
+
+/**
+ * A byte stream that yields bytes once, then closes.
+ * @param {Uint8Array} bytes handed over to the stream
+ * @returns {ReadableStream}
+ */
+export function streamOfBytes(bytes) {
+    return new ReadableStream({
+        type: 'bytes',
+        start(controller) {
+            if (bytes.byteLength > 0) {
+                controller.enqueue(bytes);
+            }
+            controller.close();
+        },
+    });
+}
+
+/**
+ * Reads a stream of Uint8Array chunks to its end.
+ * @param {ReadableStream} stream
+ * @returns {Promise<Uint8Array>}
+ */
+export async function readAllBytes(stream) {
+    const reader = stream.getReader();
+    const chunks = [];
+    let total = 0;
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done) {
+            break;
+        }
+        if (!(value instanceof Uint8Array)) {
+            const err = new TypeError('Received non-Uint8Array chunk');
+            reader.cancel(err).catch(() => {});
+            throw err;
+        }
+        chunks.push(value);
+        total += value.byteLength;
+    }
+    if (chunks.length === 1) {
+        return chunks[0];
+    }
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+        out.set(c, off);
+        off += c.byteLength;
+    }
+    return out;
 }
