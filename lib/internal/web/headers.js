@@ -31,8 +31,8 @@ function hd(self) {
 function checkName(name, what) {
     const n = String(name);
     if (!tokenRe.test(n)) {
-        throw new TypeError(`Headers.${what}: "${n}" is an invalid header ` +
-                            'name.');
+        throw new TypeError(`Headers.${what}: ${JSON.stringify(n)} is an ` +
+                            'invalid header name.');
     }
     return n.toLowerCase();
 }
@@ -45,8 +45,8 @@ function checkName(name, what) {
 function checkValue(value, what) {
     const v = String(value).replace(httpWs, '');
     if (badValueRe.test(v) || /[^\0-\xff]/.test(v)) {
-        throw new TypeError(`Headers.${what}: "${v}" is an invalid header ` +
-                            'value.');
+        throw new TypeError(`Headers.${what}: ${JSON.stringify(v)} is an ` +
+                            'invalid header value.');
     }
     return v;
 }
