@@ -7,6 +7,16 @@ import * as timers from 'internal/timers';
 import { console } from 'internal/console';
 import { TextEncoder, TextDecoder } from 'internal/encoding';
 import * as http from 'internal/http';
+import * as streams from 'internal/web/streams';
+import { AbortController, AbortSignal } from 'internal/web/abort';
+import { atob, btoa } from 'internal/web/base64';
+import { Blob, File } from 'internal/web/blob';
+import { DOMException } from 'internal/web/domexception';
+import { Event, EventTarget } from 'internal/web/events';
+import { Request, Response } from 'internal/web/fetch';
+import { FormData } from 'internal/web/formdata';
+import { Headers } from 'internal/web/headers';
+import { URL, URLSearchParams } from 'internal/web/url';
 
 const v8 = import.meta.binding('v8');
 
@@ -39,3 +49,21 @@ define('clearImmediate', timers.clearImmediate);
 define('queueMicrotask', timers.queueMicrotask);
 define('TextEncoder', TextEncoder);
 define('TextDecoder', TextDecoder);
+define('DOMException', DOMException);
+define('Event', Event);
+define('EventTarget', EventTarget);
+define('AbortController', AbortController);
+define('AbortSignal', AbortSignal);
+define('atob', atob);
+define('btoa', btoa);
+define('Blob', Blob);
+define('File', File);
+define('FormData', FormData);
+define('Headers', Headers);
+define('Request', Request);
+define('Response', Response);
+define('URL', URL);
+define('URLSearchParams', URLSearchParams);
+for (const name of Object.keys(streams)) {
+    define(name, streams[name]);
+}
