@@ -7,6 +7,7 @@ import * as timers from 'internal/timers';
 import { console } from 'internal/console';
 import { TextEncoder, TextDecoder } from 'internal/encoding';
 import * as http from 'internal/http';
+import 'internal/http_fetch';
 import * as streams from 'internal/web/streams';
 import { AbortController, AbortSignal } from 'internal/web/abort';
 import { atob, btoa } from 'internal/web/base64';
