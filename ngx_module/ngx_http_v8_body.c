@@ -242,7 +242,9 @@ ngx_http_v8_body_deliver(ngx_http_v8_ctx_t *ctx)
     rb = r->request_body;
     p = ctx->read;
 
-    if (p == NULL || ctx->file_read) {
+    if (p == NULL || ctx->file_read
+        || ctx->body == NGX_HTTP_V8_BODY_BUFFERING)
+    {
         return;
     }
 

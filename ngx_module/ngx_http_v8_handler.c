@@ -220,7 +220,9 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     r->main->count++;
 
     /* notice a client that goes away while JS works */
-    if (ctx->body != NGX_HTTP_V8_BODY_READING) {
+    if (ctx->body != NGX_HTTP_V8_BODY_READING
+        && ctx->body != NGX_HTTP_V8_BODY_BUFFERING)
+    {
         r->read_event_handler = ngx_http_test_reading;
     }
 
@@ -256,6 +258,14 @@ ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc)
         || (rc >= NGX_HTTP_SPECIAL_RESPONSE && !ctx->header_sent))
     {
         ngx_http_v8_body_discard(ctx);
+    }
+
+    if (ctx->body == NGX_HTTP_V8_BODY_BUFFERING
+        || ctx->body == NGX_HTTP_V8_BODY_READING)
+    {
+        /* the rest of the body is still on the connection */
+        ctx->request->keepalive = 0;
+        ctx->request->lingering_close = 1;
     }
 
     if (!ctx->pending) {
