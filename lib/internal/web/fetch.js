@@ -468,9 +468,9 @@ export class Request {
     get isHistoryNavigation() { return req(this) && false; }
     get duplex() { return req(this) && 'half'; }
 
+    /** @returns {string} '' for no referrer, else a URL or about:client */
     get referrer() {
-        const r = req(this)[kOptions].referrer;
-        return r;
+        return req(this)[kOptions].referrer;
     }
 
     /** @returns {Headers} */
