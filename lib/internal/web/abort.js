@@ -9,6 +9,7 @@ import { DOMException } from 'internal/web/domexception';
 import {
     Event, EventTarget, defineEventHandler, trusted,
 } from 'internal/web/events';
+import { webidlInterface } from 'internal/web/webidl';
 
 const kAborted = Symbol('aborted');
 const kReason = Symbol('reason');
@@ -121,9 +122,7 @@ export class AbortSignal extends EventTarget {
 }
 
 defineEventHandler(AbortSignal.prototype, 'abort');
-Object.defineProperty(AbortSignal.prototype, Symbol.toStringTag, {
-    value: 'AbortSignal', configurable: true,
-});
+webidlInterface(AbortSignal);
 
 function abortError() {
     return new DOMException('This operation was aborted', 'AbortError');
@@ -216,6 +215,4 @@ function ctl(self) {
     }
 }
 
-Object.defineProperty(AbortController.prototype, Symbol.toStringTag, {
-    value: 'AbortController', configurable: true,
-});
+webidlInterface(AbortController);

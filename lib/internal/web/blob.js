@@ -6,6 +6,7 @@
 
 import { TextDecoder, TextEncoder } from 'internal/encoding';
 import { streamOfBytes } from 'internal/web/streams';
+import { webidlInterface } from 'internal/web/webidl';
 
 const kBytes = Symbol('bytes');
 const kType = Symbol('type');
@@ -174,9 +175,7 @@ function clamp(v, size, dflt) {
     return Math.min(n, size);
 }
 
-Object.defineProperty(Blob.prototype, Symbol.toStringTag, {
-    value: 'Blob', configurable: true,
-});
+webidlInterface(Blob);
 
 /** File API File. */
 export class File extends Blob {
@@ -217,9 +216,7 @@ function file(self) {
     }
 }
 
-Object.defineProperty(File.prototype, Symbol.toStringTag, {
-    value: 'File', configurable: true,
-});
+webidlInterface(File);
 
 /**
  * @param {*} v

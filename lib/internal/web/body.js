@@ -17,7 +17,9 @@ import {
 } from 'internal/web/streams';
 import { URLSearchParams } from 'internal/web/url';
 
+/** Where Request and Response keep their BodyState (or null). */
 export const kBody = Symbol('body');
+/** Where Request and Response keep their flat header list. */
 export const kHeaderList = Symbol('headerList');
 
 const encoder = new TextEncoder();

@@ -3,6 +3,8 @@
 // DOMException per WebIDL: the legacy name -> code table, and instances
 // that are Errors (instanceof Error, a stack).
 
+import { webidlInterface } from 'internal/web/webidl';
+
 const codes = {
     __proto__: null,
     IndexSizeError: 1,
@@ -100,6 +102,4 @@ for (let i = 0; i < constants.length; i++) {
 for (const k of ['name', 'message', 'code']) {
     Object.defineProperty(DOMException.prototype, k, { enumerable: true });
 }
-Object.defineProperty(DOMException.prototype, Symbol.toStringTag, {
-    value: 'DOMException', configurable: true,
-});
+webidlInterface(DOMException);

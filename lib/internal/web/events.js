@@ -8,6 +8,7 @@
 
 import { console } from 'internal/console';
 import { DOMException } from 'internal/web/domexception';
+import { webidlInterface } from 'internal/web/webidl';
 
 const kType = Symbol('type');
 const kFlags = Symbol('flags');
@@ -132,9 +133,7 @@ for (let i = 0; i < phases.length; i++) {
     Object.defineProperty(Event, phases[i], d);
     Object.defineProperty(Event.prototype, phases[i], d);
 }
-Object.defineProperty(Event.prototype, Symbol.toStringTag, {
-    value: 'Event', configurable: true,
-});
+webidlInterface(Event);
 
 /**
  * Marks an event as dispatched by the platform (isTrusted).
@@ -292,9 +291,7 @@ export class EventTarget {
     }
 }
 
-Object.defineProperty(EventTarget.prototype, Symbol.toStringTag, {
-    value: 'EventTarget', configurable: true,
-});
+webidlInterface(EventTarget);
 
 function invoke(target, list, l, event) {
     if (l.once) {

@@ -17,6 +17,7 @@ import {
     headerListOf, setHeader, wrapHeaders,
 } from 'internal/web/headers';
 import { URL } from 'internal/web/url';
+import { webidlInterface } from 'internal/web/webidl';
 
 const kHeaders = Symbol('headers');
 const kGuard = Symbol('guard');
@@ -253,9 +254,7 @@ export class Response {
 }
 
 mixinBody(Response.prototype);
-Object.defineProperty(Response.prototype, Symbol.toStringTag, {
-    value: 'Response', configurable: true,
-});
+webidlInterface(Response);
 
 /* Request */
 
@@ -469,9 +468,9 @@ export class Request {
     get isHistoryNavigation() { return req(this) && false; }
     get duplex() { return req(this) && 'half'; }
 
+    /** @returns {string} '' for no referrer, else a URL or about:client */
     get referrer() {
-        const r = req(this)[kOptions].referrer;
-        return r;
+        return req(this)[kOptions].referrer;
     }
 
     /** @returns {Headers} */
@@ -498,9 +497,7 @@ export class Request {
 }
 
 mixinBody(Request.prototype);
-Object.defineProperty(Request.prototype, Symbol.toStringTag, {
-    value: 'Request', configurable: true,
-});
+webidlInterface(Request);
 
 /**
  * A Request for what the server received, trusted as it is: no URL,

@@ -7,6 +7,7 @@
 
 import { TextDecoder, TextEncoder } from 'internal/encoding';
 import { File, blobBytes, isBlob, newFile } from 'internal/web/blob';
+import { webidlInterface } from 'internal/web/webidl';
 
 const kEntries = Symbol('entries');
 
@@ -191,9 +192,7 @@ export class FormData {
 Object.defineProperty(FormData.prototype, Symbol.iterator, {
     value: FormData.prototype.entries, writable: true, configurable: true,
 });
-Object.defineProperty(FormData.prototype, Symbol.toStringTag, {
-    value: 'FormData', configurable: true,
-});
+webidlInterface(FormData);
 
 /**
  * @param {*} v

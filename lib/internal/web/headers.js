@@ -6,6 +6,8 @@
 // without copying.  Like Deno, Workers and undici, there are no forbidden
 // header names: a server may set any header.
 
+import { webidlInterface } from 'internal/web/webidl';
+
 const kList = Symbol('list');
 const kGuard = Symbol('guard');
 const kSorted = Symbol('sorted');
@@ -191,9 +193,7 @@ export class Headers {
 Object.defineProperty(Headers.prototype, Symbol.iterator, {
     value: Headers.prototype.entries, writable: true, configurable: true,
 });
-Object.defineProperty(Headers.prototype, Symbol.toStringTag, {
-    value: 'Headers', configurable: true,
-});
+webidlInterface(Headers);
 
 function need(n, nargs, what) {
     if (nargs < n) {

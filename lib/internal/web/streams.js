@@ -7,6 +7,7 @@
 import 'internal/web/prelude';
 import { ReadableStream, TransformStream } from 'internal/deps/web-streams';
 import { TextDecoder, TextEncoder } from 'internal/encoding';
+import { webidlInterface } from 'internal/web/webidl';
 
 export {
     ByteLengthQueuingStrategy,
@@ -159,11 +160,8 @@ function completeLength(b) {
     return n;
 }
 
-for (const C of [TextEncoderStream, TextDecoderStream]) {
-    Object.defineProperty(C.prototype, Symbol.toStringTag, {
-        value: C.name, configurable: true,
-    });
-}
+webidlInterface(TextEncoderStream);
+webidlInterface(TextDecoderStream);
 
 /**
  * @param {*} v
