@@ -192,6 +192,7 @@ export class IncomingMessage extends EventEmitter {
         this._flowing = null;
         this._reading = false;
         this._decoder = null;
+        this._partial = null;           // bytes of a split character
         this.aborted = false;
         this.complete = !hasBody;
         this.readable = true;
@@ -245,7 +246,10 @@ export class IncomingMessage extends EventEmitter {
 
     /** @param {string} encoding only 'utf8' (and its aliases) */
     setEncoding(encoding) {
-        this._decoder = new TextDecoder(encoding ?? 'utf-8');
+        // ignoreBOM: a U+FEFF stays, as with Node's StringDecoder
+        this._decoder = new TextDecoder(encoding ?? 'utf-8',
+                                        { ignoreBOM: true });
+        this._partial = null;
         return this;
     }
 
@@ -264,9 +268,37 @@ export class IncomingMessage extends EventEmitter {
         return this;
     }
 
+    /*
+     * TextDecoder here does not stream: the bytes of a character split
+     * across chunks are held back until the next chunk completes it.
+     */
     _decode(chunk) {
-        return this._decoder === null
-            ? chunk : this._decoder.decode(chunk, { stream: true });
+        if (this._decoder === null) {
+            return chunk;
+        }
+        if (this._partial !== null) {
+            const all = new Uint8Array(this._partial.length + chunk.length);
+            all.set(this._partial);
+            all.set(chunk, this._partial.length);
+            chunk = all;
+            this._partial = null;
+        }
+        const cut = utf8Cut(chunk);
+        if (cut < chunk.length) {
+            this._partial = chunk.slice(cut);
+            chunk = chunk.subarray(0, cut);
+        }
+        return this._decoder.decode(chunk);
+    }
+
+    /** @returns {string} what a decoder holds at the end ('' if none) */
+    _flush() {
+        if (this._decoder === null || this._partial === null) {
+            return '';
+        }
+        const rest = this._decoder.decode(this._partial);
+        this._partial = null;
+        return rest;
     }
 
     async _read() {
@@ -294,7 +326,10 @@ export class IncomingMessage extends EventEmitter {
                 this._end();
                 return;
             }
-            this.emit('data', this._decode(chunk));
+            const data = this._decode(chunk);
+            if (data.length > 0) {
+                this.emit('data', data);
+            }
             this._pump();
         }, (err) => {
             this._reading = false;
@@ -309,11 +344,9 @@ export class IncomingMessage extends EventEmitter {
         this.complete = true;
         this.readable = false;
         this.readableEnded = true;
-        if (this._decoder !== null) {
-            const rest = this._decoder.decode();
-            if (rest) {
-                this.emit('data', rest);
-            }
+        const rest = this._flush();
+        if (rest) {
+            this.emit('data', rest);
         }
         this.emit('end');
     }
@@ -380,10 +413,17 @@ export class IncomingMessage extends EventEmitter {
                 throw bodyError(err);
             }
             if (chunk === null) {
+                const rest = this._flush();
+                if (rest) {
+                    yield rest;
+                }
                 this._end();
                 return;
             }
-            yield this._decode(chunk);
+            const s = this._decode(chunk);
+            if (s.length > 0) {
+                yield s;
+            }
         }
     }
 
@@ -435,6 +475,26 @@ export class IncomingMessage extends EventEmitter {
     set headers(v) {
         this._headers = v;
     }
+}
+
+/**
+ * Where the UTF-8 bytes of "b" stop being whole characters: the length
+ * without a trailing lead byte whose continuation bytes have not come yet.
+ * @param {Uint8Array} b
+ * @returns {number}
+ */
+function utf8Cut(b) {
+    const n = b.length;
+    for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
+        const c = b[i];
+        if ((c & 0xc0) === 0x80) {
+            continue;                   // a continuation byte: look further
+        }
+        const need = c >= 0xf5 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3
+            : c >= 0xc2 ? 2 : 1;
+        return i + need > n ? i : n;
+    }
+    return n;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
