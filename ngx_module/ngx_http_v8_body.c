@@ -363,6 +363,9 @@ ngx_http_v8_body_error(ngx_http_v8_ctx_t *ctx, ngx_int_t rc)
             code = "ECONNRESET";
             msg = "aborted";
 
+            /* the client went away: an abort, not a failed response */
+            rc = NGX_HTTP_CLIENT_CLOSED_REQUEST;
+
         } else {
             code = "ERR_NV8_BODY_INVALID";
             msg = "invalid request body";
@@ -376,7 +379,9 @@ ngx_http_v8_body_error(ngx_http_v8_ctx_t *ctx, ngx_int_t rc)
     }
 
     /* nginx answers (413, 408...) or closes; later writes are ignored */
-    ngx_http_v8_finish(ctx, ctx->header_sent ? NGX_ERROR : rc);
+    ngx_http_v8_finish(ctx, ctx->header_sent
+                            && rc != NGX_HTTP_CLIENT_CLOSED_REQUEST
+                            ? NGX_ERROR : rc);
 
     p = ctx->read;
     ctx->read = NULL;

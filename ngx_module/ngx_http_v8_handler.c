@@ -374,8 +374,10 @@ ngx_http_v8_cleanup(void *data)
         gone->event = 0;
 
         if (ctx->watch & NGX_HTTP_V8_WATCH_CLOSE) {
-            gone->event = ctx->done ? NGX_HTTP_V8_EV_CLOSE
-                                    : NGX_HTTP_V8_EV_ABORT;
+            /* a body read that found the client gone also ends it */
+            gone->event = ctx->done
+                          && ctx->rc != NGX_HTTP_CLIENT_CLOSED_REQUEST
+                          ? NGX_HTTP_V8_EV_CLOSE : NGX_HTTP_V8_EV_ABORT;
         }
 
         if (!ngx_http_v8_gone_event.posted) {
