@@ -65,7 +65,7 @@ ngx_http_v8_handlers_load(ngx_cycle_t *cycle, ngx_http_v8_main_conf_t *mcf)
     char                    *err, *path;
     double                   index;
     ngx_uint_t               i;
-    nv8_arg_t                args[3];
+    nv8_arg_t                args[4];
     ngx_http_v8_handler_t  **hp, *h;
 
     hp = mcf->handlers.elts;
@@ -99,9 +99,11 @@ ngx_http_v8_handlers_load(ngx_cycle_t *cycle, ngx_http_v8_main_conf_t *mcf)
         args[2].type = NV8_ARG_STRING;
         args[2].str.data = path;
         args[2].str.len = h->path.len;
+        args[3].type = NV8_ARG_NUMBER;
+        args[3].number = (double) h->kind;
 
         if (nv8_hook_call(ngx_v8_runtime.rt, NV8_HOOK_HTTP_REGISTER, 0,
-                          args, 3, &index, &err)
+                          args, 4, &index, &err)
             != NV8_OK)
         {
             ngx_log_error(NGX_LOG_ERR, cycle->log, 0,
@@ -118,36 +120,28 @@ ngx_http_v8_handlers_load(ngx_cycle_t *cycle, ngx_http_v8_main_conf_t *mcf)
 }
 
 
-ngx_int_t
-ngx_http_v8_content_handler(ngx_http_request_t *r)
+/* the request's context, made at the first handler that runs for it */
+
+ngx_http_v8_ctx_t *
+ngx_http_v8_ctx_get(ngx_http_request_t *r)
 {
-    ngx_int_t                rc;
-    nv8_arg_t                args[6];
-    ngx_uint_t               v;
     ngx_http_v8_ctx_t       *ctx;
     ngx_pool_cleanup_t      *cln;
     ngx_http_v8_loc_conf_t  *lcf;
 
-    lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
-
-    if (ngx_v8_runtime.rt == NULL || lcf->handler->index < 0) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "v8 handler \"%V\" is not loaded, see the worker's "
-                      "start-up messages", &lcf->handler->path);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_v8_module);
+    if (ctx) {
+        return ctx;
     }
-
-    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                   "http v8 content handler \"%V\"", &lcf->handler->path);
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_v8_ctx_t));
     if (ctx == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     ctx->request = r;
@@ -157,13 +151,51 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     if (ctx->id == 0) {
         ngx_log_error(NGX_LOG_CRIT, r->connection->log, 0,
                       "v8 too many requests in flight");
-        return NGX_HTTP_SERVICE_UNAVAILABLE;
+        return NULL;
     }
 
     cln->handler = ngx_http_v8_cleanup;
     cln->data = ctx;
 
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
+
+    /* JS keeps the same req and res for every handler of the request,
+     * and must hear when it ends to let them go */
+    if (lcf->rewrite || lcf->access || lcf->header_filter
+        || lcf->body_filter || lcf->log)
+    {
+        ctx->multi = 1;
+        ctx->watch |= NGX_HTTP_V8_WATCH_CLOSE;
+    }
+
     ngx_http_set_ctx(r, ctx, ngx_http_v8_module);
+
+    return ctx;
+}
+
+
+/*
+ * Calls handler "h" of the request for "what" (NGX_HTTP_V8_RUN_*), with
+ * "extra" arguments after the common ones.  Returns NGX_ERROR if it threw
+ * (logged), else what dispatch returned (NGX_HTTP_V8_JS_*).
+ */
+
+ngx_int_t
+ngx_http_v8_call(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
+    ngx_http_v8_handler_t *h, ngx_uint_t what, nv8_arg_t *extra,
+    ngx_uint_t nextra)
+{
+    double      result;
+    nv8_int_t   rc;
+    nv8_arg_t   args[10];
+    ngx_uint_t  i, v;
+
+    if (ngx_v8_runtime.rt == NULL || h->index < 0) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "v8 handler \"%V\" is not loaded, see the worker's "
+                      "start-up messages", &h->path);
+        return NGX_ERROR;
+    }
 
     switch (r->http_version) {
     case NGX_HTTP_VERSION_9:
@@ -185,7 +217,7 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     args[0].type = NV8_ARG_NUMBER;
     args[0].number = ctx->id;
     args[1].type = NV8_ARG_NUMBER;
-    args[1].number = (double) lcf->handler->index;
+    args[1].number = (double) h->index;
     args[2].type = NV8_ARG_STRING;
     args[2].str.data = (char *) r->method_name.data;
     args[2].str.len = r->method_name.len;
@@ -197,14 +229,50 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     args[4].str.len = ngx_http_v8_versions[v].len;
     args[5].type = NV8_ARG_NUMBER;
     args[5].number = ngx_http_v8_has_body(r);
+    args[6].type = NV8_ARG_NUMBER;
+    args[6].number = (double) what;
+    args[7].type = NV8_ARG_NUMBER;
+    args[7].number = ctx->multi;
+
+    for (i = 0; i < nextra && i < 2; i++) {
+        args[8 + i] = extra[i];
+    }
 
     rc = nv8_hook_call(ngx_v8_runtime.rt, NV8_HOOK_HTTP_DISPATCH, ctx->id,
-                       args, 6, NULL, NULL);
+                       args, 8 + i, &result, NULL);
 
     /* the handler may have started timers or thread-pool work */
     ngx_v8_loop_arm();
 
     if (rc != NV8_OK) {
+        return NGX_ERROR;
+    }
+
+    return (ngx_int_t) result;
+}
+
+
+ngx_int_t
+ngx_http_v8_content_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                rc;
+    ngx_http_v8_ctx_t       *ctx;
+    ngx_http_v8_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "http v8 content handler \"%V\"", &lcf->handler->path);
+
+    ctx = ngx_http_v8_ctx_get(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_v8_call(r, ctx, lcf->handler, NGX_HTTP_V8_RUN_CONTENT,
+                          NULL, 0);
+
+    if (rc == NGX_ERROR) {
         ngx_http_v8_finish(ctx, ctx->header_sent
                                 ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
@@ -215,6 +283,24 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     }
 
     /* the response is completed later, from the loop */
+
+    ngx_http_v8_pend(r, ctx);
+
+    return NGX_DONE;
+}
+
+
+/*
+ * The handler goes on after returning to nginx: hold the request, watch
+ * the client, arm js_handler_timeout.
+ */
+
+void
+ngx_http_v8_pend(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx)
+{
+    ngx_http_v8_loc_conf_t  *lcf;
+
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
 
     ctx->pending = 1;
     r->main->count++;
@@ -234,8 +320,6 @@ ngx_http_v8_content_handler(ngx_http_request_t *r)
     ctx->timer.data = ctx;
     ctx->timer.log = r->connection->log;
     ngx_add_timer(&ctx->timer, lcf->timeout);
-
-    return NGX_DONE;
 }
 
 
@@ -317,8 +401,10 @@ ngx_http_v8_timeout(ngx_event_t *ev)
     lcf = ngx_http_get_module_loc_conf(ctx->request, ngx_http_v8_module);
 
     ngx_log_error(NGX_LOG_ERR, ev->log, 0,
-                  "v8 handler \"%V\" timed out after %Mms without ending "
-                  "the response", &lcf->handler->path, lcf->timeout);
+                  "v8 handler \"%V\" timed out after %Mms without %s",
+                  ctx->phase ? &ctx->phase->path : &lcf->handler->path,
+                  lcf->timeout,
+                  ctx->phase ? "finishing" : "ending the response");
 
     ngx_http_v8_finish(ctx, ctx->header_sent ? NGX_ERROR
                                              : NGX_HTTP_INTERNAL_SERVER_ERROR);

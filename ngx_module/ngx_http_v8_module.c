@@ -17,8 +17,17 @@ static char *ngx_http_v8_init_main_conf(ngx_conf_t *cf, void *conf);
 static void *ngx_http_v8_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_v8_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
+static ngx_int_t ngx_http_v8_postconfiguration(ngx_conf_t *cf);
 static char *ngx_http_v8_handler(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_v8_phase_handler_conf(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
+static char *ngx_http_v8_init_worker_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_v8_variable_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_http_v8_handler_t *ngx_http_v8_handler_add(ngx_conf_t *cf,
+    ngx_command_t *cmd, ngx_str_t *value, ngx_uint_t n, ngx_uint_t kind);
 static ngx_int_t ngx_http_v8_init_process(ngx_cycle_t *cycle);
 static void ngx_http_v8_exit_process(ngx_cycle_t *cycle);
 
@@ -34,6 +43,55 @@ static ngx_command_t  ngx_http_v8_commands[] = {
       NGX_HTTP_LOC_CONF|NGX_HTTP_LIF_CONF|NGX_CONF_TAKE12,
       ngx_http_v8_handler,
       NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("js_rewrite_handler"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_v8_phase_handler_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_v8_loc_conf_t, rewrite),
+      NULL },
+
+    { ngx_string("js_access_handler"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_v8_phase_handler_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_v8_loc_conf_t, access),
+      NULL },
+
+    { ngx_string("js_header_filter_handler"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_v8_phase_handler_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_v8_loc_conf_t, header_filter),
+      NULL },
+
+    { ngx_string("js_body_filter_handler"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_v8_phase_handler_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_v8_loc_conf_t, body_filter),
+      NULL },
+
+    { ngx_string("js_log_handler"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE12,
+      ngx_http_v8_phase_handler_conf,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_v8_loc_conf_t, log),
+      NULL },
+
+    { ngx_string("js_variable"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE23,
+      ngx_http_v8_variable_conf,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("js_init_worker_handler"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE12,
+      ngx_http_v8_init_worker_conf,
+      NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
 
@@ -71,7 +129,7 @@ static ngx_command_t  ngx_http_v8_commands[] = {
 
 static ngx_http_module_t  ngx_http_v8_module_ctx = {
     NULL,                                  /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_v8_postconfiguration,         /* postconfiguration */
 
     ngx_http_v8_create_main_conf,          /* create main configuration */
     ngx_http_v8_init_main_conf,            /* init main configuration */
@@ -102,6 +160,8 @@ ngx_module_t  ngx_http_v8_module = {
 
 static const nv8_binding_t  *ngx_http_v8_bindings[] = {
     &ngx_http_v8_binding,
+    &ngx_http_v8_phase_binding,
+    &ngx_http_v8_filter_binding,
     NULL
 };
 
@@ -166,6 +226,11 @@ ngx_http_v8_create_loc_conf(ngx_conf_t *cf)
 
     lcf->timeout = NGX_CONF_UNSET_MSEC;
     lcf->buffering = NGX_CONF_UNSET;
+    lcf->rewrite = NGX_CONF_UNSET_PTR;
+    lcf->access = NGX_CONF_UNSET_PTR;
+    lcf->header_filter = NGX_CONF_UNSET_PTR;
+    lcf->body_filter = NGX_CONF_UNSET_PTR;
+    lcf->log = NGX_CONF_UNSET_PTR;
 
     return lcf;
 }
@@ -179,6 +244,11 @@ ngx_http_v8_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_msec_value(conf->timeout, prev->timeout, 60000);
     ngx_conf_merge_value(conf->buffering, prev->buffering, 0);
+    ngx_conf_merge_ptr_value(conf->rewrite, prev->rewrite, NULL);
+    ngx_conf_merge_ptr_value(conf->access, prev->access, NULL);
+    ngx_conf_merge_ptr_value(conf->header_filter, prev->header_filter, NULL);
+    ngx_conf_merge_ptr_value(conf->body_filter, prev->body_filter, NULL);
+    ngx_conf_merge_ptr_value(conf->log, prev->log, NULL);
 
     return NGX_CONF_OK;
 }
@@ -189,59 +259,171 @@ ngx_http_v8_handler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_v8_loc_conf_t  *lcf = conf;
 
-    ngx_str_t                 *value, path, name, *checked;
-    ngx_uint_t                 i;
-    ngx_http_v8_handler_t     *h, **hp;
-    ngx_http_v8_main_conf_t   *mcf;
     ngx_http_core_loc_conf_t  *clcf;
 
     if (lcf->handler) {
         return "is duplicate";
     }
 
+    lcf->handler = ngx_http_v8_handler_add(cf, cmd, cf->args->elts,
+                                           cf->args->nelts,
+                                           NGX_HTTP_V8_CONTENT);
+    if (lcf->handler == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = ngx_http_v8_content_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_v8_phase_handler_conf(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    char  *p = conf;
+
+    ngx_http_v8_handler_t  **hp;
+
+    hp = (ngx_http_v8_handler_t **) (p + cmd->offset);
+
+    if (*hp != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    *hp = ngx_http_v8_handler_add(cf, cmd, cf->args->elts, cf->args->nelts,
+                                  NGX_HTTP_V8_PHASE);
+    if (*hp == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_v8_init_worker_conf(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_v8_main_conf_t  *mcf = conf;
+
+    if (mcf->init_worker) {
+        return "is duplicate";
+    }
+
+    mcf->init_worker = ngx_http_v8_handler_add(cf, cmd, cf->args->elts,
+                                               cf->args->nelts,
+                                               NGX_HTTP_V8_PHASE);
+    if (mcf->init_worker == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* js_variable $name file [export] */
+
+static char *
+ngx_http_v8_variable_conf(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_str_t               *value, name;
+    ngx_http_variable_t     *v;
+    ngx_http_v8_handler_t   *h;
+
     value = cf->args->elts;
+    name = value[1];
+
+    if (name.len < 2 || name.data[0] != '$') {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid variable name \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    name.len--;
+    name.data++;
+
+    h = ngx_http_v8_handler_add(cf, cmd, &value[1], cf->args->nelts - 1,
+                                NGX_HTTP_V8_PHASE);
+    if (h == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    v = ngx_http_add_variable(cf, &name, NGX_HTTP_VAR_CHANGEABLE);
+    if (v == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (v->get_handler == ngx_http_v8_variable) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "variable \"%V\" is already defined by "
+                           "js_variable", &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    v->get_handler = ngx_http_v8_variable;
+    v->data = (uintptr_t) h;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The record of a script's export, one per script, export and kind,
+ * shared by every directive naming them; of the "n" values, value[1] is
+ * the file and value[2] the export, if any.  The script is checked
+ * (compiled and linked in a child process) once.
+ */
+
+static ngx_http_v8_handler_t *
+ngx_http_v8_handler_add(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *value,
+    ngx_uint_t n, ngx_uint_t kind)
+{
+    ngx_str_t                 path, name, *checked;
+    ngx_uint_t                i;
+    ngx_http_v8_handler_t    *h, **hp;
+    ngx_http_v8_main_conf_t  *mcf;
 
     path = value[1];
     ngx_str_null(&name);
 
-    if (cf->args->nelts == 3) {
+    if (n == 3) {
         name = value[2];
 
         if (name.len == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "empty export name in \"%V\"", &cmd->name);
-            return NGX_CONF_ERROR;
+            return NULL;
         }
     }
 
     if (path.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "empty script path in \"%V\"", &cmd->name);
-        return NGX_CONF_ERROR;
+        return NULL;
     }
 
     /* relative to the conf prefix, like include and ssl_certificate */
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
-        return NGX_CONF_ERROR;
+        return NULL;
     }
 
     mcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_v8_module);
 
-    /* one record per script and export, shared by the locations */
     hp = mcf->handlers.elts;
 
     for (i = 0; i < mcf->handlers.nelts; i++) {
-        if (hp[i]->path.len == path.len
+        if (hp[i]->kind == kind
+            && hp[i]->path.len == path.len
             && ngx_strncmp(hp[i]->path.data, path.data, path.len) == 0
             && hp[i]->name.len == name.len
             && ngx_strncmp(hp[i]->name.data, name.data, name.len) == 0)
         {
-            lcf->handler = hp[i];
-            goto done;
+            return hp[i];
         }
     }
 
-    /* each script is compiled and linked once, in a child process */
     checked = mcf->checked.elts;
 
     for (i = 0; i < mcf->checked.nelts; i++) {
@@ -254,12 +436,12 @@ ngx_http_v8_handler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (i == mcf->checked.nelts) {
         if (ngx_v8_check_script(cf, &path, &mcf->flags) != NGX_OK) {
-            return NGX_CONF_ERROR;
+            return NULL;
         }
 
         checked = ngx_array_push(&mcf->checked);
         if (checked == NULL) {
-            return NGX_CONF_ERROR;
+            return NULL;
         }
 
         *checked = path;
@@ -267,27 +449,55 @@ ngx_http_v8_handler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     h = ngx_pcalloc(cf->pool, sizeof(ngx_http_v8_handler_t));
     if (h == NULL) {
-        return NGX_CONF_ERROR;
+        return NULL;
     }
 
     h->path = path;
     h->name = name;
+    h->kind = kind;
     h->index = -1;
 
     hp = ngx_array_push(&mcf->handlers);
     if (hp == NULL) {
-        return NGX_CONF_ERROR;
+        return NULL;
     }
 
     *hp = h;
-    lcf->handler = h;
 
-done:
+    return h;
+}
 
-    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
-    clcf->handler = ngx_http_v8_content_handler;
 
-    return NGX_CONF_OK;
+static ngx_int_t
+ngx_http_v8_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_handler_pt        *h;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_REWRITE_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_v8_rewrite_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_ACCESS_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_v8_access_handler;
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_v8_log_handler;
+
+    return ngx_http_v8_filter_init(cf);
 }
 
 
@@ -325,6 +535,8 @@ ngx_http_v8_init_process(ngx_cycle_t *cycle)
     ngx_v8_runtime.context_log = ngx_http_v8_context_log;
 
     (void) ngx_http_v8_handlers_load(cycle, mcf);
+
+    ngx_http_v8_init_worker(cycle, mcf);
 
     ngx_v8_loop_arm();
 

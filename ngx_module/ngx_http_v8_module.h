@@ -18,8 +18,28 @@
 typedef struct {
     ngx_str_t                 path;         /* full path of the module */
     ngx_str_t                 name;         /* export; empty: default */
+    ngx_uint_t                kind;         /* NGX_HTTP_V8_CONTENT... */
     ngx_int_t                 index;        /* in JS, -1: not loaded */
 } ngx_http_v8_handler_t;
+
+/* handler kinds: a content handler may also be a { fetch } object */
+#define NGX_HTTP_V8_CONTENT       0
+#define NGX_HTTP_V8_PHASE         1
+
+/* what a handler is called for (the "phase" argument of dispatch) */
+#define NGX_HTTP_V8_RUN_CONTENT        0
+#define NGX_HTTP_V8_RUN_REWRITE        1
+#define NGX_HTTP_V8_RUN_ACCESS         2
+#define NGX_HTTP_V8_RUN_LOG            3
+#define NGX_HTTP_V8_RUN_HEADER_FILTER  4
+#define NGX_HTTP_V8_RUN_BODY_FILTER    5
+#define NGX_HTTP_V8_RUN_VARIABLE       6
+#define NGX_HTTP_V8_RUN_INIT_WORKER    7
+
+/* what dispatch returns */
+#define NGX_HTTP_V8_JS_PENDING    0         /* the handler goes on later */
+#define NGX_HTTP_V8_JS_ENDED      1         /* it ended the response */
+#define NGX_HTTP_V8_JS_NEXT       2         /* it returned: next phase */
 
 
 typedef struct {
@@ -27,6 +47,7 @@ typedef struct {
     ngx_array_t               checked;      /* ngx_str_t: scripts checked */
     ngx_uint_t                threads;
     ngx_str_t                 flags;
+    ngx_http_v8_handler_t    *init_worker;
 } ngx_http_v8_main_conf_t;
 
 
@@ -34,6 +55,11 @@ typedef struct {
     ngx_http_v8_handler_t    *handler;
     ngx_msec_t                timeout;
     ngx_flag_t                buffering;    /* js_request_buffering */
+    ngx_http_v8_handler_t    *rewrite;
+    ngx_http_v8_handler_t    *access;
+    ngx_http_v8_handler_t    *header_filter;
+    ngx_http_v8_handler_t    *body_filter;
+    ngx_http_v8_handler_t    *log;
 } ngx_http_v8_loc_conf_t;
 
 
@@ -57,6 +83,7 @@ typedef struct {
     double                    id;
     ngx_event_t               timer;        /* js_handler_timeout */
     ngx_event_t               finalizer;    /* posted: finalize outside JS */
+    ngx_event_t               resumer;      /* posted: run phases again */
     ngx_int_t                 rc;           /* to finalize with */
 
     ngx_chain_t              *free;         /* response buffers for reuse */
@@ -73,6 +100,22 @@ typedef struct {
     unsigned                  watch:2;      /* NGX_HTTP_V8_WATCH_* */
     unsigned                  body:3;       /* NGX_HTTP_V8_BODY_* */
     unsigned                  in_read:1;
+    unsigned                  multi:1;      /* more than a content handler */
+    unsigned                  next:1;       /* a phase handler is done */
+    unsigned                  resumed:1;    /* ... and phases run again */
+    unsigned                  logging:1;    /* in the log phase */
+
+    ngx_http_v8_handler_t    *phase;        /* the phase handler waited on */
+    ngx_str_t                 redirect;     /* req.redirect() target */
+    ngx_str_t                 result;       /* a js_variable's value */
+    ngx_chain_t              *filtered;     /* a body filter's output */
+    ngx_chain_t              *ffree;        /* ... buffers for reuse */
+    ngx_chain_t              *fbusy;
+    unsigned                  filter_set:1; /* JS gave its output */
+    unsigned                  filter_body:1;    /* js_body_filter_handler */
+    unsigned                  filter_header:1;  /* header filter ran */
+    unsigned                  filter_last:1;    /* the last chunk seen */
+    unsigned                  filtering:1;  /* in a filter's JS */
 } ngx_http_v8_ctx_t;
 
 
@@ -97,6 +140,8 @@ typedef struct {
 extern ngx_module_t       ngx_http_v8_module;
 extern ngx_v8_runtime_t   ngx_v8_runtime;
 extern const nv8_binding_t  ngx_http_v8_binding;
+extern const nv8_binding_t  ngx_http_v8_phase_binding;
+extern const nv8_binding_t  ngx_http_v8_filter_binding;
 
 
 ngx_int_t ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags,
@@ -108,10 +153,26 @@ ngx_int_t ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path,
     ngx_str_t *flags);
 
 ngx_int_t ngx_http_v8_content_handler(ngx_http_request_t *r);
+ngx_http_v8_ctx_t *ngx_http_v8_ctx_get(ngx_http_request_t *r);
+ngx_int_t ngx_http_v8_call(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
+    ngx_http_v8_handler_t *h, ngx_uint_t what, nv8_arg_t *extra,
+    ngx_uint_t nextra);
+void ngx_http_v8_pend(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx);
+void ngx_http_v8_phase_next(ngx_http_v8_ctx_t *ctx);
+ngx_int_t ngx_http_v8_rewrite_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_v8_access_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_v8_log_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_v8_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+ngx_int_t ngx_http_v8_filter_init(ngx_conf_t *cf);
+void ngx_http_v8_init_worker(ngx_cycle_t *cycle,
+    ngx_http_v8_main_conf_t *mcf);
 ngx_http_v8_ctx_t *ngx_http_v8_ctx_lookup(double id);
 ngx_log_t *ngx_http_v8_context_log(double id);
 void ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc);
 void ngx_http_v8_writer(ngx_http_request_t *r);
+ngx_chain_t *ngx_http_v8_get_buf(ngx_pool_t *pool, ngx_chain_t **free,
+    ngx_buf_tag_t tag, size_t size);
 void ngx_http_v8_idle(ngx_http_request_t *r);
 
 ngx_uint_t ngx_http_v8_has_body(ngx_http_request_t *r);

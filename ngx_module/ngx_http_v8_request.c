@@ -21,7 +21,6 @@ static nv8_int_t ngx_http_v8_read(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_watch(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_peer(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_origin(nv8_call_t *call);
-static ngx_chain_t *ngx_http_v8_get_buf(ngx_http_v8_ctx_t *ctx, size_t size);
 static nv8_int_t ngx_http_v8_get(nv8_call_t *call, int writing,
     ngx_http_v8_ctx_t **ctxp);
 static nv8_int_t ngx_http_v8_set_headers(nv8_call_t *call,
@@ -136,9 +135,14 @@ ngx_http_v8_headers(nv8_call_t *call)
 }
 
 
+/*
+ * head(id, status, headers, message[, flush]): sends the response head;
+ * with "flush" (flushHeaders()) it goes out now rather than with the body
+ */
 static nv8_int_t
 ngx_http_v8_head(nv8_call_t *call)
 {
+    double              flush;
     ngx_int_t           rc;
     ngx_http_v8_ctx_t  *ctx;
 
@@ -160,6 +164,25 @@ ngx_http_v8_head(nv8_call_t *call)
         ngx_http_v8_finish(ctx, NGX_ERROR);
         nv8_return_bool(call, 0);
         return NV8_OK;
+    }
+
+    flush = 0;
+
+    if (!nv8_arg_is_nullish(call, 4)
+        && nv8_arg_number(call, 4, &flush) != NV8_OK)
+    {
+        return NV8_ERROR;
+    }
+
+    /* the write filter holds a short head back (postpone_output) */
+    if (flush != 0 && !ctx->request->header_only) {
+        rc = ngx_http_send_special(ctx->request, NGX_HTTP_FLUSH);
+
+        if (rc == NGX_ERROR) {
+            ngx_http_v8_finish(ctx, NGX_ERROR);
+            nv8_return_bool(call, 0);
+            return NV8_OK;
+        }
     }
 
     nv8_return_bool(call, 1);
@@ -485,7 +508,8 @@ ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
     }
 
     if (size) {
-        cl = ngx_http_v8_get_buf(ctx, size);
+        cl = ngx_http_v8_get_buf(r->pool, &ctx->free,
+                                 (ngx_buf_tag_t) &ngx_http_v8_module, size);
         if (cl == NULL) {
             return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
         }
@@ -577,15 +601,16 @@ ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx, size_t arg,
  * small for a request is given back to the pool rather than kept.
  */
 
-static ngx_chain_t *
-ngx_http_v8_get_buf(ngx_http_v8_ctx_t *ctx, size_t size)
+ngx_chain_t *
+ngx_http_v8_get_buf(ngx_pool_t *pool, ngx_chain_t **free, ngx_buf_tag_t tag,
+    size_t size)
 {
     ngx_buf_t    *b;
     ngx_chain_t  *cl, **ll;
 
-    ll = &ctx->free;
+    ll = free;
 
-    for (cl = ctx->free; cl; cl = *ll) {
+    for (cl = *free; cl; cl = *ll) {
         b = cl->buf;
 
         if ((size_t) (b->end - b->start) >= size) {
@@ -593,25 +618,26 @@ ngx_http_v8_get_buf(ngx_http_v8_ctx_t *ctx, size_t size)
             b->pos = b->start;
             b->last = b->start;
             b->flush = 0;
+            b->last_buf = 0;
+            b->last_in_chain = 0;
             return cl;
         }
 
         *ll = cl->next;
-        ngx_pfree(ctx->request->pool, b->start);
+        ngx_pfree(pool, b->start);
     }
 
-    cl = ngx_alloc_chain_link(ctx->request->pool);
+    cl = ngx_alloc_chain_link(pool);
     if (cl == NULL) {
         return NULL;
     }
 
-    b = ngx_create_temp_buf(ctx->request->pool,
-                            ngx_max(size, NGX_HTTP_V8_BUF_SIZE));
+    b = ngx_create_temp_buf(pool, ngx_max(size, NGX_HTTP_V8_BUF_SIZE));
     if (b == NULL) {
         return NULL;
     }
 
-    b->tag = (ngx_buf_tag_t) &ngx_http_v8_module;
+    b->tag = tag;
     cl->buf = b;
 
     return cl;

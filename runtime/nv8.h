@@ -113,7 +113,8 @@ typedef enum {
 typedef enum {
     NV8_ARG_NUMBER = 0,
     NV8_ARG_STRING,
-    NV8_ARG_MODULE                          /* str: the module's path */
+    NV8_ARG_MODULE,                         /* str: the module's path */
+    NV8_ARG_BYTES                           /* str: copied to a Uint8Array */
 } nv8_arg_type_e;
 
 typedef struct {

@@ -1153,7 +1153,7 @@ nv8_hook_call(nv8_runtime_t *rt, nv8_hook_e hook, double ctx,
 {
     Runtime      *r = Get(rt);
     Isolate      *isolate = r->isolate;
-    Local<Value>  argv[8];
+    Local<Value>  argv[12];
     Local<Value>  ret, saved;
     std::string   text;
 
@@ -1162,7 +1162,7 @@ nv8_hook_call(nv8_runtime_t *rt, nv8_hook_e hook, double ctx,
     Local<Context>  context = r->context.Get(isolate);
     Context::Scope  cs(context);
 
-    if (r->hooks[hook].IsEmpty() || nargs > 8) {
+    if (r->hooks[hook].IsEmpty() || nargs > 12) {
         nv8__log(rt, NV8_LOG_ALERT, ctx, "v8 hook %d is not registered",
                  (int) hook);
         return NV8_ERROR;
@@ -1178,6 +1178,18 @@ nv8_hook_call(nv8_runtime_t *rt, nv8_hook_e hook, double ctx,
         case NV8_ARG_STRING:
             argv[i] = OneByte(isolate, args[i].str.data, args[i].str.len);
             break;
+
+        case NV8_ARG_BYTES: {
+            Local<ArrayBuffer>  ab = ArrayBuffer::New(isolate,
+                                                      args[i].str.len);
+
+            if (args[i].str.len) {
+                memcpy(ab->Data(), args[i].str.data, args[i].str.len);
+            }
+
+            argv[i] = Uint8Array::New(ab, 0, args[i].str.len);
+            break;
+        }
 
         case NV8_ARG_MODULE: {
             std::string  key(args[i].str.data, args[i].str.len);

@@ -19,6 +19,37 @@ function http() {
 
 const handlers = [];
 
+// handler kinds (NGX_HTTP_V8_CONTENT...): content handlers may be fetch-style
+const KIND_CONTENT = 0;
+
+// what a handler runs for (NGX_HTTP_V8_RUN_*)
+const RUN_CONTENT = 0;
+const RUN_REWRITE = 1;
+const RUN_ACCESS = 2;
+const RUN_LOG = 3;
+const RUN_HEADER_FILTER = 4;
+const RUN_BODY_FILTER = 5;
+const RUN_VARIABLE = 6;
+const RUN_INIT_WORKER = 7;
+
+// what dispatch() answers (NGX_HTTP_V8_JS_*)
+const JS_PENDING = 0;
+const JS_ENDED = 1;
+const JS_NEXT = 2;
+
+let phaseBinding = null;
+let filterBinding = null;
+
+function phase() {
+    phaseBinding ??= import.meta.binding('http_phase');
+    return phaseBinding;
+}
+
+function filter() {
+    filterBinding ??= import.meta.binding('http_filter');
+    return filterBinding;
+}
+
 // what the host tells of a request (NGX_HTTP_V8_EV_*)
 const EV_DRAIN = 1;
 const EV_CLOSE = 2;
@@ -52,18 +83,22 @@ function track(id, req, res) {
  * @param {string} file for messages
  * @returns {number} handler index
  */
-export function register(ns, name, file) {
+export function register(ns, name, file, kind) {
     const exportName = name || 'default';
     const h = ns?.[exportName];
     if (typeof h === 'function') {
         handlers.push({ fetch: null, fn: h, obj: null });
-    } else if (h !== null && typeof h === 'object' &&
+    } else if (kind === KIND_CONTENT && h !== null && typeof h === 'object' &&
                typeof h.fetch === 'function') {
         handlers.push({ fetch: fetchStyle(), fn: h.fetch, obj: h });
-    } else {
+    } else if (kind === KIND_CONTENT) {
         throw new TypeError(`${file}: export '${exportName}' is neither a ` +
                             `function (req, res) nor an object with a ` +
                             `fetch(request) method (it is ` +
+                            `${h === null ? 'null' : typeof h})`);
+    } else {
+        throw new TypeError(`${file}: export '${exportName}' is not a ` +
+                            `function (it is ` +
                             `${h === null ? 'null' : typeof h})`);
     }
     return handlers.length - 1;
@@ -89,24 +124,109 @@ export function setFetchDispatcher(fn) {
  * Runs handler "index" for request "id".
  * @returns {number} 1 if the response was completed synchronously
  */
-export function dispatch(id, index, method, url, version, hasBody) {
+export function dispatch(id, index, method, url, version, hasBody, what,
+                         multi, chunk, last) {
     const h = handlers[index];
-    if (h.fetch !== null) {
+    if (what === RUN_CONTENT && h.fetch !== null) {
         return h.fetch(id, h, method, url, version, hasBody);
     }
-    const req = new IncomingMessage(id, method, url, version, hasBody);
-    const res = new ServerResponse(id, req);
+    if (what === RUN_INIT_WORKER) {
+        settle(h.fn(), null);
+        return JS_NEXT;
+    }
+    // every handler of a request with several sees the same req and res
+    let entry = multi ? live.get(id) : undefined;
+    if (entry === undefined) {
+        const req = new IncomingMessage(id, method, url, version, hasBody);
+        entry = { req, res: new ServerResponse(id, req), fres: null };
+        if (multi) {
+            live.set(id, entry);
+        }
+    }
+    const { req, res } = entry;
+    switch (what) {
+    case RUN_CONTENT:
+        return run(h, req, res);
+    case RUN_REWRITE:
+    case RUN_ACCESS:
+        return runPhase(h, req, res);
+    case RUN_VARIABLE:
+        phase().result(id, String(h.fn(req) ?? ''));
+        return JS_NEXT;
+    default:
+        break;
+    }
+    entry.fres ??= new FilterResponse(id);
+    if (what === RUN_BODY_FILTER) {
+        const out = h.fn(req, entry.fres, chunk, last === 1);
+        if (out !== undefined) {
+            filter().result(id, out);
+        }
+        return JS_NEXT;
+    }
+    // the header filter and the log phase
+    settle(h.fn(req, entry.fres), what === RUN_HEADER_FILTER
+        ? 'a header filter must be synchronous: its promise is ignored'
+        : null);
+    return JS_NEXT;
+}
+
+/** reports a rejection of a promise nobody waits for */
+function settle(r, warning) {
+    if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+        if (warning !== null) {
+            console.warn(warning);
+        }
+        r.then(undefined, (err) => v8.reportError(err));
+    }
+}
+
+function run(h, req, res) {
     let r;
     try {
         r = h.fn(req, res);
     } catch (err) {
         res._fail(err);
-        return 1;
+        return JS_ENDED;
     }
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
         r.then(undefined, (err) => res._fail(err));
     }
-    return res.writableEnded ? 1 : 0;
+    return res.writableEnded ? JS_ENDED : JS_PENDING;
+}
+
+/*
+ * A rewrite or access handler: returning (or resolving) without sending a
+ * response lets nginx go on; while it runs, req.url and req.headers
+ * changes reach nginx.
+ */
+function runPhase(h, req, res) {
+    req._edge = true;
+    let r;
+    try {
+        r = h.fn(req, res);
+    } catch (err) {
+        req._edge = false;
+        res._fail(err);
+        return JS_ENDED;
+    }
+    if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+        r.then(() => {
+            req._edge = false;
+            if (!res.headersSent && !res._failed) {
+                phase().next(req._id);
+            }
+        }, (err) => {
+            req._edge = false;
+            res._fail(err);
+        });
+        return res.writableEnded ? JS_ENDED : JS_PENDING;
+    }
+    req._edge = false;
+    if (res.headersSent) {
+        return res.writableEnded ? JS_ENDED : JS_PENDING;
+    }
+    return JS_NEXT;
 }
 
 /** The host's event for request "id" (see EV_*). */
@@ -183,7 +303,10 @@ export class IncomingMessage extends EventEmitter {
         super();
         this._id = id;
         this.method = method;
-        this.url = url;
+        this._url = url;
+        this._edge = false;             // in a rewrite or access handler
+        this._vars = null;
+        this._proxy = null;
         this.httpVersion = version;
         this._raw = null;
         this._headers = null;
@@ -198,6 +321,47 @@ export class IncomingMessage extends EventEmitter {
         this.readable = true;
         this.readableEnded = false;
         this.destroyed = false;
+    }
+
+    /** path and query; set in a rewrite or access handler, nginx's too */
+    get url() {
+        return this._url;
+    }
+
+    set url(v) {
+        v = String(v);
+        if (this._edge) {
+            phase().setUrl(this._id, v);
+        }
+        this._url = v;
+    }
+
+    /**
+     * nginx's variables by name: reads give a string (undefined when nginx
+     * has no value), writes set variables nginx lets change.
+     * @returns {object}
+     */
+    get variables() {
+        this._vars ??= new Proxy(Object.create(null), {
+            get: (target, name) => (typeof name === 'string'
+                ? phase().getVar(this._id, name) : undefined),
+            set: (target, name, value) => {
+                phase().setVar(this._id, String(name), String(value));
+                return true;
+            },
+            has: (target, name) => typeof name === 'string' &&
+                phase().getVar(this._id, name) !== undefined,
+        });
+        return this._vars;
+    }
+
+    /**
+     * An internal redirect to a URI or a named location ('@name'), made
+     * when the rewrite or access handler returns.
+     * @param {string} uri
+     */
+    redirect(uri) {
+        phase().redirect(this._id, String(uri));
     }
 
     get httpVersionMajor() {
@@ -469,7 +633,38 @@ export class IncomingMessage extends EventEmitter {
             }
             this._headers = h;
         }
+        if (this._edge) {
+            return this._edgeHeaders();
+        }
         return this._headers;
+    }
+
+    /* req.headers in a rewrite or access handler: changes reach nginx */
+    _edgeHeaders() {
+        this._proxy ??= new Proxy(this._headers, {
+            set: (target, name, value) => {
+                if (typeof name !== 'string') {
+                    return false;
+                }
+                const key = name.toLowerCase();
+                const v = Array.isArray(value) ? value.join(', ')
+                                               : String(value);
+                phase().setHeader(this._id, key, v);
+                target[key] = value;
+                this._raw = null;
+                return true;
+            },
+            deleteProperty: (target, name) => {
+                if (typeof name === 'string') {
+                    const key = name.toLowerCase();
+                    phase().setHeader(this._id, key, null);
+                    delete target[key];
+                    this._raw = null;
+                }
+                return true;
+            },
+        });
+        return this._proxy;
     }
 
     set headers(v) {
@@ -552,6 +747,7 @@ export class ServerResponse extends EventEmitter {
         this.destroyed = false;
         this.sendDate = true;
         this._failed = false;
+        this._wroteHead = false;        // writeHead() ran
     }
 
     get finished() {
@@ -679,11 +875,7 @@ export class ServerResponse extends EventEmitter {
             message = undefined;
         }
         status = Number(status);
-        if (!Number.isInteger(status) || status < 100 || status > 999) {
-            const err = new RangeError(`Invalid status code: ${status}`);
-            err.code = 'ERR_HTTP_INVALID_STATUS_CODE';
-            throw err;
-        }
+        checkStatus(status);
         if (Array.isArray(headers)) {
             if (headers.length > 0 && Array.isArray(headers[0])) {
                 for (const [k, v] of headers) {
@@ -704,6 +896,7 @@ export class ServerResponse extends EventEmitter {
             this.statusMessage = message;
         }
         this.headersSent = true;
+        this._wroteHead = true;
         return this;
     }
 
@@ -721,19 +914,28 @@ export class ServerResponse extends EventEmitter {
         return flat;
     }
 
-    _head() {
+    /** @param {boolean} [flush] send it now, not with the first body */
+    _head(flush) {
         if (this._sent) {
             return;
         }
+        checkStatus(this.statusCode);
         this._sent = true;
         this.headersSent = true;
-        http().head(this._id, this.statusCode, this._flat(),
-                    this.statusMessage);
+        try {
+            http().head(this._id, Number(this.statusCode), this._flat(),
+                        this.statusMessage, flush ? 1 : 0);
+        } catch (err) {
+            // rejected (a bad statusMessage, say): nothing was sent
+            this._sent = false;
+            this.headersSent = this._wroteHead;
+            throw err;
+        }
     }
 
     /** Sends the headers now. */
     flushHeaders() {
-        this._head();
+        this._head(true);
     }
 
     /**
@@ -799,13 +1001,24 @@ export class ServerResponse extends EventEmitter {
         if (chunk !== undefined && chunk !== null) {
             checkChunk(chunk);
         }
-        this.writableEnded = true;
         if (!this._sent) {
+            checkStatus(this.statusCode);
             this._sent = true;
             this.headersSent = true;
-            http().respond(this._id, this.statusCode, this._flat(),
-                           chunk ?? '', this.statusMessage);
+            this.writableEnded = true;
+            try {
+                http().respond(this._id, Number(this.statusCode),
+                               this._flat(), chunk ?? '', this.statusMessage);
+            } catch (err) {
+                // rejected (a bad statusMessage, say): nothing was sent,
+                // and the handler may still answer
+                this._sent = false;
+                this.headersSent = this._wroteHead;
+                this.writableEnded = false;
+                throw err;
+            }
         } else {
+            this.writableEnded = true;
             http().write(this._id, chunk ?? '', 1);
         }
         this.writableFinished = true;
@@ -830,6 +1043,19 @@ export class ServerResponse extends EventEmitter {
     }
 }
 
+/*
+ * Checked before anything is sent or marked ended: a rejected status
+ * (res.statusCode = 99; res.end()) leaves the response open.
+ */
+function checkStatus(status) {
+    const n = Number(status);
+    if (!Number.isInteger(n) || n < 100 || n > 999) {
+        const err = new RangeError(`Invalid status code: ${status}`);
+        err.code = 'ERR_HTTP_INVALID_STATUS_CODE';
+        throw err;
+    }
+}
+
 function checkChunk(chunk) {
     if (typeof chunk !== 'string' && !ArrayBuffer.isView(chunk)) {
         const err = new TypeError('The "chunk" argument must be of type ' +
@@ -837,5 +1063,100 @@ function checkChunk(chunk) {
                                   'Uint8Array');
         err.code = 'ERR_INVALID_ARG_TYPE';
         throw err;
+    }
+}
+
+/**
+ * The response as header filters and log handlers see it: nginx's final
+ * status and headers, whoever made them (proxy_pass, static files, JS).
+ * A header filter may change them; later, they are read-only.
+ */
+export class FilterResponse {
+    constructor(id) {
+        this._id = id;
+    }
+
+    get statusCode() {
+        return filter().status(this._id);
+    }
+
+    set statusCode(v) {
+        filter().status(this._id, Number(v));
+    }
+
+    _list() {
+        return filter().headers(this._id);
+    }
+
+    /**
+     * @param {string} name
+     * @returns {string|string[]|undefined} set-cookie as an array
+     */
+    getHeader(name) {
+        const key = String(name).toLowerCase();
+        const list = this._list();
+        const values = [];
+        for (let i = 0; i < list.length; i += 2) {
+            if (list[i].toLowerCase() === key) {
+                values.push(list[i + 1]);
+            }
+        }
+        if (values.length === 0) {
+            return undefined;
+        }
+        if (key === 'set-cookie') {
+            return values;
+        }
+        return values.join(', ');
+    }
+
+    /** @returns {Object<string, string|string[]>} lower-cased names */
+    getHeaders() {
+        const out = Object.create(null);
+        const list = this._list();
+        for (let i = 0; i < list.length; i += 2) {
+            const key = list[i].toLowerCase();
+            const old = out[key];
+            if (key === 'set-cookie') {
+                (out[key] ??= []).push(list[i + 1]);
+            } else {
+                out[key] = old === undefined ? list[i + 1]
+                                             : `${old}, ${list[i + 1]}`;
+            }
+        }
+        return out;
+    }
+
+    getHeaderNames() {
+        return Object.keys(this.getHeaders());
+    }
+
+    hasHeader(name) {
+        return this.getHeader(name) !== undefined;
+    }
+
+    /**
+     * @param {string} name
+     * @param {string|number|string[]} value
+     */
+    setHeader(name, value) {
+        checkName(name);
+        const values = Array.isArray(value) ? value.map(String)
+                                            : [String(value)];
+        values.forEach((v) => checkValue(name, v));
+        filter().setHeader(this._id, name, values);
+        return this;
+    }
+
+    appendHeader(name, value) {
+        const old = this.getHeader(name);
+        const prev = old === undefined ? []
+            : Array.isArray(old) ? old : [old];
+        return this.setHeader(name, prev.concat(value));
+    }
+
+    /** @param {string} name */
+    removeHeader(name) {
+        filter().setHeader(this._id, String(name), null);
     }
 }
