@@ -410,10 +410,13 @@ export function globalPaths() {
 function findPackage(specifier, base, conditions, found) {
     const { name, subpath } = parsePackageName(specifier, base);
 
+    // require() errors do not say "imported from", as in Node
+    const from = conditions === REQUIRE_CONDITIONS ? undefined : base;
+
     const self = packageScope(base);
     if (self !== null && self.name === name && self.exports !== undefined &&
         self.exports !== null) {
-        return packageExportsResolve(self, subpath, conditions, base);
+        return packageExportsResolve(self, subpath, conditions, from);
     }
 
     for (const dir of [...nodeModulePaths(dirname(base)), ...globalPaths()]) {
@@ -424,7 +427,7 @@ function findPackage(specifier, base, conditions, found) {
         const pkg = readPackage(`${pkgDir}/package.json`);
         if (pkg !== null && pkg.exports !== undefined &&
             pkg.exports !== null) {
-            return packageExportsResolve(pkg, subpath, conditions, base);
+            return packageExportsResolve(pkg, subpath, conditions, from);
         }
         const r = found(pkgDir, pkg, subpath);
         if (r !== undefined) {

@@ -146,8 +146,9 @@ export class Module {
      */
     require(id) {
         if (typeof id !== 'string' || id === '') {
-            const err = new TypeError('The "id" argument must be a ' +
-                                      'non-empty string');
+            const err = new TypeError('The argument \'id\' must be a ' +
+                                      'non-empty string. Received ' +
+                                      (id === '' ? "''" : String(id)));
             err.code = 'ERR_INVALID_ARG_VALUE';
             throw err;
         }
@@ -220,7 +221,10 @@ export class Module {
             err.requireStack = stack;
             throw err;
         }
-        return r.startsWith('node:') ? r.slice(5) : r;
+        if (r.startsWith('node:') && !request.startsWith('node:')) {
+            return r.slice(5);
+        }
+        return r;
     }
 
     /**
@@ -229,8 +233,9 @@ export class Module {
      */
     static _load(request, parent, isMain) {
         const filename = Module._resolveFilename(request, parent, isMain);
-        if (isBuiltin(filename) && !filename.startsWith('/')) {
-            return loadBuiltin(filename);
+        if (!filename.startsWith('/')) {
+            return loadBuiltin(filename.startsWith('node:')
+                ? filename.slice(5) : filename);
         }
         const cached = Module._cache[filename];
         if (cached !== undefined) {
