@@ -123,3 +123,32 @@ export default (req, res) => res.end(x);
 --- must_die
 --- error_log
 qr/Cannot find package 'no-such-package' imported from \S*app\.js/
+
+=== TEST 8: a CommonJS export the lexer cannot name still works as a handler
+--- user_files
+>>> handlers.js
+Object.assign(module.exports, {
+    ['hel' + 'lo']: (req, res) => res.end('dynamic cjs export'),
+});
+--- config
+    location /t { js_handler handlers.js hello; }
+--- request
+GET /t
+--- response_body
+dynamic cjs export
+
+=== TEST 9: package.json "type": "module" next to the handler
+--- user_files
+>>> package.json
+{ "type": "module", "imports": { "#lib": "./lib/index.js" } }
+>>> lib/index.js
+export const lib = 'typed esm';
+>>> handler.js
+import { lib } from '#lib';
+export default (req, res) => res.end(lib);
+--- config
+    location /t { js_handler handler.js; }
+--- request
+GET /t
+--- response_body
+typed esm

@@ -28,7 +28,12 @@ const handlers = [];
  */
 export function register(ns, name, file) {
     const exportName = name || 'default';
-    const h = ns?.[exportName];
+    let h = ns?.[exportName];
+    // a CommonJS file's exports the lexer could not name (Object.assign,
+    // computed keys) are still properties of module.exports
+    if (h === undefined && name) {
+        h = ns?.default?.[name];
+    }
     if (typeof h !== 'function') {
         throw new TypeError(`${file}: export '${exportName}' is not a ` +
                             `function (it is ${h === null ? 'null'

@@ -28,7 +28,9 @@ const ESM_SYNTAX = [
     'await is only valid in async functions and the top level bodies of ' +
         'modules',
 ];
-const CJS_NAMES = /^Identifier '(module|exports|require|__filename|__dirname)' has already been declared/;
+const CJS_NAMES = new RegExp('^Identifier \'(module|exports|require|' +
+                             '__filename|__dirname)\' has already been ' +
+                             'declared');
 
 // compiled by the import path (hooks.js) before the module runs
 const compiled = new Map();
