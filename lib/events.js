@@ -116,4 +116,7 @@ export class EventEmitter {
 EventEmitter.prototype.addListener = EventEmitter.prototype.on;
 EventEmitter.prototype.removeListener = EventEmitter.prototype.off;
 
+// require('events') is the class itself, as in Node
+EventEmitter.EventEmitter = EventEmitter;
+
 export default EventEmitter;

@@ -105,6 +105,9 @@ typedef enum {
     NV8_HOOK_HTTP_REGISTER,
     NV8_HOOK_HTTP_DISPATCH,
     NV8_HOOK_HTTP_EVENT,
+    NV8_HOOK_MODULE_RESOLVE,               /* (specifier, referrer, type) */
+    NV8_HOOK_MODULE_LOAD,                  /* (key) */
+    NV8_HOOK_MODULE_EVALUATE,              /* (key), synthetic modules */
     NV8_HOOK_MAX
 } nv8_hook_e;
 
@@ -127,6 +130,11 @@ typedef struct {
 typedef struct {
     nv8_host_t                host;
     const nv8_binding_t     **bindings;     /* host bindings, NULL-ended */
+    const char              **module_paths; /* NULL-ended absolute
+                                               directories searched for
+                                               packages after the
+                                               node_modules lookup; copied
+                                               by nv8_runtime_create() */
     unsigned                  embedded:1;   /* driven by a host loop: the
                                                loop is kept alive */
 } nv8_runtime_conf_t;
@@ -155,10 +163,14 @@ nv8_int_t nv8_runtime_destroy(nv8_runtime_t *rt);
 
 
 /*
- * Modules.  Paths are absolute file names.  nv8_module_check() compiles and
- * links the module graph without running it; nv8_module_load() also
- * evaluates it (running the loop until a top-level await settles).  On error
- * both return NV8_ERROR and a malloc()ed message naming file and line.
+ * Modules.  Paths are absolute file names of ES modules, CommonJS modules
+ * or JSON files (the format follows Node's rules, see docs/api/modules.md).
+ * nv8_module_check() compiles and links the module graph without running
+ * it (a CommonJS entry is compiled; what it require()s is not, since that
+ * is only known when it runs); nv8_module_load() also evaluates it
+ * (running the loop until a top-level await settles).  Both read files
+ * synchronously: they are meant for start-up.  On error both return
+ * NV8_ERROR and a malloc()ed message naming file, line and import chain.
  */
 nv8_int_t nv8_module_check(nv8_runtime_t *rt, const char *path, char **err);
 nv8_int_t nv8_module_load(nv8_runtime_t *rt, const char *path, char **err);
@@ -223,6 +235,8 @@ void nv8_return_number(nv8_call_t *call, double n);
 void nv8_return_bool(nv8_call_t *call, int b);
 /* one-byte (Latin-1) strings, copied */
 void nv8_return_string(nv8_call_t *call, const char *s, size_t len);
+/* UTF-8 text, copied */
+void nv8_return_utf8(nv8_call_t *call, const char *s, size_t len);
 void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
     size_t n);
 

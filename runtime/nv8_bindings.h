@@ -14,7 +14,8 @@
 #define NV8_BINDINGS(V)                                                       \
     V(console)                                                                \
     V(timers)                                                                 \
-    V(fs)
+    V(fs)                                                                     \
+    V(modules)
 
 
 #define NV8_BINDING_DECLARE(name)                                             \

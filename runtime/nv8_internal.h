@@ -32,6 +32,7 @@ struct nv8_runtime_s {
                                                the next timer, not 0 */
     nv8_host_t                host;
     const nv8_binding_t     **host_bindings;
+    char                    **module_paths; /* malloc()ed, NULL-ended */
     void                     *v8;           /* nv8::Runtime, the shim's */
     size_t                    uncaught;
     size_t                    work;         /* uv_work_t in flight */
@@ -65,14 +66,19 @@ nv8_int_t nv8__loop_init(nv8_runtime_t *rt);
 void nv8__loop_close(nv8_runtime_t *rt);
 
 /*
- * nv8_modules.c: module resolution.  Keys are absolute file paths or
- * "node:<builtin id>".  Results are malloc()ed.
+ * nv8_modules.c: resolution of builtins.  Keys are absolute file paths or
+ * "node:<builtin id>".  nv8__module_resolve() returns NV8_DECLINED for a
+ * specifier that is not a builtin's, imported from a user module: those
+ * are resolved by lib/internal/modules (the MODULE_RESOLVE hook).  Results
+ * are malloc()ed.
  */
 nv8_int_t nv8__module_resolve(const char *referrer, const char *specifier,
     char **key, char **err);
 nv8_int_t nv8__module_source(const char *key, const char **src, size_t *len,
     int *builtin, char **err);
 const nv8_builtin_t *nv8__builtin_find(const char *id);
+/* reads a whole file into malloc()ed memory; returns 0 or an errno */
+int nv8__file_read(const char *path, char **data, size_t *len);
 char *nv8__strdup_printf(const char *fmt, ...);
 
 

@@ -2,18 +2,19 @@
 /*
  * Copyright (C) nv8 contributors
  *
- * ES module resolution and loading of sources.  Module keys are absolute
- * file paths, or "node:<id>" for the modules embedded from lib/.
+ * Resolution of builtins and loading of sources.  Module keys are
+ * absolute file paths, or "node:<id>" for the modules embedded from lib/.
  * Builtins are importable by users as "node:<id>" (and "<id>" for the
- * Node-compatible names); "internal/..." only from other builtins.
+ * Node-compatible names); "internal/..." only from other builtins.  Files
+ * and packages are resolved by lib/internal/modules/resolve.js, with the
+ * synchronous primitives of the "modules" binding (nv8_binding_modules.c).
  */
 
 
 #include <errno.h>
-#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "nv8_internal.h"
 
@@ -66,11 +67,6 @@ nv8_int_t
 nv8__module_resolve(const char *referrer, const char *specifier, char **key,
     char **err)
 {
-    char         path[PATH_MAX], real[PATH_MAX];
-    const char  *slash;
-    size_t       dir;
-    struct stat  st;
-
     *key = NULL;
     *err = NULL;
 
@@ -78,67 +74,18 @@ nv8__module_resolve(const char *referrer, const char *specifier, char **key,
         return nv8_resolve_builtin(referrer, specifier + 5, key, err);
     }
 
-    if (strncmp(specifier, "file://", 7) == 0) {
-        specifier += 7;
+    if (nv8_is_builtin_key(referrer)) {
+        /* lib/ imports builtins only, by bare id */
+        return nv8_resolve_builtin(referrer, specifier, key, err);
     }
 
-    if (specifier[0] == '/') {
-        if (strlen(specifier) >= sizeof(path)) {
-            goto not_found;
-        }
-
-        strcpy(path, specifier);
-
-    } else if (strncmp(specifier, "./", 2) == 0
-               || strncmp(specifier, "../", 3) == 0)
+    if (strncmp(specifier, "internal/", 9) != 0
+        && nv8__builtin_find(specifier) != NULL)
     {
-        if (nv8_is_builtin_key(referrer)) {
-            goto not_found;
-        }
-
-        slash = strrchr(referrer, '/');
-        dir = slash ? (size_t) (slash - referrer) : 0;
-
-        if (dir + 1 + strlen(specifier) >= sizeof(path)) {
-            goto not_found;
-        }
-
-        memcpy(path, referrer, dir);
-        path[dir] = '/';
-        strcpy(path + dir + 1, specifier);
-
-    } else {
-        if (nv8__builtin_find(specifier) != NULL
-            && strncmp(specifier, "internal/", 9) != 0)
-        {
-            return nv8_resolve_builtin(referrer, specifier, key, err);
-        }
-
-        if (nv8_is_builtin_key(referrer)) {
-            return nv8_resolve_builtin(referrer, specifier, key, err);
-        }
-
-        *err = nv8__strdup_printf("Cannot find package '%s' imported from "
-                                  "%s (node_modules lookup is not "
-                                  "supported yet)", specifier, referrer);
-        return NV8_ERROR;
+        return nv8_resolve_builtin(referrer, specifier, key, err);
     }
 
-    if (realpath(path, real) == NULL || stat(real, &st) == -1
-        || !S_ISREG(st.st_mode))
-    {
-        goto not_found;
-    }
-
-    *key = nv8__strdup_printf("%s", real);
-
-    return *key ? NV8_OK : NV8_ERROR;
-
-not_found:
-
-    *err = nv8__strdup_printf("Cannot find module '%s' imported from %s",
-                              specifier, referrer);
-    return NV8_ERROR;
+    return NV8_DECLINED;
 }
 
 
@@ -146,9 +93,8 @@ nv8_int_t
 nv8__module_source(const char *key, const char **src, size_t *len,
     int *builtin, char **err)
 {
-    FILE                 *f;
+    int                   rc;
     char                 *p;
-    size_t                n, size;
     const nv8_builtin_t  *b;
 
     *err = NULL;
@@ -168,11 +114,30 @@ nv8__module_source(const char *key, const char **src, size_t *len,
 
     *builtin = 0;
 
-    f = fopen(key, "re");
-    if (f == NULL) {
-        *err = nv8__strdup_printf("Cannot open module '%s': %s", key,
-                                  strerror(errno));
+    rc = nv8__file_read(key, &p, len);
+    if (rc != 0) {
+        *err = nv8__strdup_printf("Cannot read module '%s': %s", key,
+                                  strerror(rc));
         return NV8_ERROR;
+    }
+
+    *src = p;
+
+    return NV8_OK;
+}
+
+
+int
+nv8__file_read(const char *path, char **data, size_t *len)
+{
+    int      rc;
+    FILE    *f;
+    char    *p, *q;
+    size_t   n, r, size;
+
+    f = fopen(path, "re");
+    if (f == NULL) {
+        return errno;
     }
 
     size = 0;
@@ -181,21 +146,18 @@ nv8__module_source(const char *key, const char **src, size_t *len,
 
     for ( ;; ) {
         if (n == size) {
-            char  *q;
-
             size = size ? size * 2 : 16384;
             q = realloc(p, size);
             if (q == NULL) {
                 free(p);
                 fclose(f);
-                *err = nv8__strdup_printf("out of memory reading '%s'", key);
-                return NV8_ERROR;
+                return ENOMEM;
             }
 
             p = q;
         }
 
-        size_t  r = fread(p + n, 1, size - n, f);
+        r = fread(p + n, 1, size - n, f);
 
         if (r == 0) {
             break;
@@ -205,17 +167,16 @@ nv8__module_source(const char *key, const char **src, size_t *len,
     }
 
     if (ferror(f)) {
-        *err = nv8__strdup_printf("Cannot read module '%s': %s", key,
-                                  strerror(errno));
+        rc = errno ? errno : EIO;
         free(p);
         fclose(f);
-        return NV8_ERROR;
+        return rc;
     }
 
     fclose(f);
 
-    *src = p;
+    *data = p;
     *len = n;
 
-    return NV8_OK;
+    return 0;
 }

@@ -4,7 +4,9 @@
  *
  * nv8: runs a JS module to completion on the same runtime nginx uses, with
  * no nginx.  console.log/info/debug go to stdout, warn/error to stderr.
- * Exits 1 on an uncaught exception or unhandled rejection.
+ * Exits 1 on an uncaught exception or unhandled rejection.  NV8_PATH is a
+ * colon-separated list of directories searched for packages after the
+ * node_modules lookup (as Node's NODE_PATH, for import too).
  *
  *   nv8 [--v8-flags=FLAGS] [--check] FILE
  */
@@ -17,6 +19,9 @@
 #include <unistd.h>
 
 #include "nv8.h"
+
+
+static const char **nv8_run_paths(const char *env);
 
 
 static void
@@ -49,7 +54,7 @@ main(int argc, char **argv)
 {
     int                  i, check;
     char                *err, path[PATH_MAX];
-    const char          *file, *flags;
+    const char          *file, *flags, **paths;
     nv8_runtime_t       *rt;
     nv8_runtime_conf_t   conf;
 
@@ -87,10 +92,17 @@ main(int argc, char **argv)
         return 2;
     }
 
+    paths = nv8_run_paths(getenv("NV8_PATH"));
+    if (paths == NULL) {
+        fprintf(stderr, "nv8: out of memory\n");
+        return 2;
+    }
+
     rt = NULL;
     memset(&conf, 0, sizeof(conf));
     conf.host.log = nv8_run_log;
     conf.host.data = &rt;
+    conf.module_paths = paths;
 
     err = NULL;
     rt = nv8_runtime_create(&conf, &err);
@@ -127,4 +139,46 @@ main(int argc, char **argv)
     nv8_process_exit();
 
     return i;
+}
+
+
+/* NV8_PATH: absolute directories only, as the runtime expects */
+
+static const char **
+nv8_run_paths(const char *env)
+{
+    char         *copy, *dir, *save, real[PATH_MAX];
+    size_t        n;
+    const char  **v;
+
+    n = 0;
+    v = calloc(env ? strlen(env) / 2 + 2 : 1, sizeof(char *));
+    if (v == NULL) {
+        return NULL;
+    }
+
+    if (env == NULL) {
+        return v;
+    }
+
+    copy = strdup(env);
+    if (copy == NULL) {
+        free(v);
+        return NULL;
+    }
+
+    for (dir = strtok_r(copy, ":", &save); dir != NULL;
+         dir = strtok_r(NULL, ":", &save))
+    {
+        if (realpath(dir, real) != NULL) {
+            v[n] = strdup(real);
+            if (v[n] != NULL) {
+                n++;
+            }
+        }
+    }
+
+    free(copy);
+
+    return v;
 }

@@ -19,6 +19,11 @@
 
 #define NV8_BINDING_ENTRY(name)  &nv8_##name##_binding,
 
+
+static char **nv8_strv_dup(const char **v);
+static void nv8_strv_free(char **v);
+
+
 static const nv8_binding_t  *nv8_runtime_bindings[] = {
     NV8_BINDINGS(NV8_BINDING_ENTRY)
     NULL
@@ -41,10 +46,20 @@ nv8_runtime_create(const nv8_runtime_conf_t *conf, char **err)
     rt->host = conf->host;
     rt->host_bindings = conf->bindings;
 
+    rt->module_paths = nv8_strv_dup(conf->module_paths);
+    if (rt->module_paths == NULL) {
+        if (err) {
+            *err = nv8__strdup_printf("out of memory");
+        }
+        free(rt);
+        return NULL;
+    }
+
     if (nv8__loop_init(rt) != NV8_OK) {
         if (err) {
             *err = nv8__strdup_printf("uv_loop_init() failed");
         }
+        nv8_strv_free(rt->module_paths);
         free(rt);
         return NULL;
     }
@@ -103,9 +118,52 @@ nv8_runtime_destroy(nv8_runtime_t *rt)
         return rc;
     }
 
+    nv8_strv_free(rt->module_paths);
     free(rt);
 
     return rc;
+}
+
+
+static char **
+nv8_strv_dup(const char **v)
+{
+    char    **p;
+    size_t    i, n;
+
+    n = 0;
+
+    while (v != NULL && v[n] != NULL) {
+        n++;
+    }
+
+    p = calloc(n + 1, sizeof(char *));
+    if (p == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < n; i++) {
+        p[i] = strdup(v[i]);
+        if (p[i] == NULL) {
+            nv8_strv_free(p);
+            return NULL;
+        }
+    }
+
+    return p;
+}
+
+
+static void
+nv8_strv_free(char **v)
+{
+    size_t  i;
+
+    for (i = 0; v[i] != NULL; i++) {
+        free(v[i]);
+    }
+
+    free(v);
 }
 
 

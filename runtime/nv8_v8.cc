@@ -83,6 +83,10 @@ struct ModuleRec {
     Global<Module>            module;
     std::string               key;
     int                       hash;
+    /* specifier -> key, resolved once while fetching */
+    std::unordered_map<std::string, std::string>  deps;
+    /* a synthetic module's export names (CommonJS, JSON) */
+    std::vector<std::string>  names;
 };
 
 
@@ -103,6 +107,8 @@ struct Runtime {
     std::unordered_map<std::string, Global<Object>>  bindings;
     std::unordered_map<std::string, ModuleRec *>     modules;
     std::vector<Rejection>    rejections;
+    Global<Value>             fetch_error;  /* the exception behind the
+                                               last FetchTree() error */
     int                       depth;
 };
 
@@ -334,8 +340,136 @@ FindModule(Runtime *r, Local<Module> m)
 }
 
 
+/*
+ * Calls a hook registered by lib/ from inside the shim (module loading).
+ * On an exception returns false with it in *exc (empty if execution was
+ * terminated).
+ */
+static bool
+CallHook(Runtime *r, Local<Context> context, nv8_hook_e hook, int argc,
+    Local<Value> argv[], Local<Value> *ret, Local<Value> *exc)
+{
+    TryCatch  tc(r->isolate);
+
+    if (r->hooks[hook].Get(r->isolate)
+        ->Call(context, v8::Undefined(r->isolate), argc, argv)
+        .ToLocal(ret))
+    {
+        return true;
+    }
+
+    if (tc.HasCaught() && !tc.HasTerminated()) {
+        *exc = tc.Exception();
+    }
+
+    return false;
+}
+
+
+/* the "type" of import assertions: entries of "stride" values */
+static std::string
+AssertedType(Isolate *isolate, Local<Context> context,
+    Local<FixedArray> assertions, int stride)
+{
+    for (int i = 0; i + 1 < assertions->Length(); i += stride) {
+        Local<v8::Data>  k = assertions->Get(context, i);
+        Local<v8::Data>  v = assertions->Get(context, i + 1);
+
+        if (k->IsValue() && v->IsValue()
+            && ToStdString(isolate, k.As<Value>()) == "type")
+        {
+            return ToStdString(isolate, v.As<Value>());
+        }
+    }
+
+    return "";
+}
+
+
+/*
+ * Builtins are resolved in C (nv8_modules.c), everything else by lib/
+ * (the MODULE_RESOLVE hook).  On failure, *exc is the error to report.
+ */
+static bool
+Resolve(Runtime *r, Local<Context> context, const std::string &referrer,
+    const std::string &spec, const std::string &type, std::string *key,
+    Local<Value> *exc)
+{
+    Isolate      *isolate = r->isolate;
+    char         *k = nullptr, *e = nullptr;
+    nv8_int_t     rc;
+    Local<Value>  ret;
+
+    rc = nv8__module_resolve(referrer.c_str(), spec.c_str(), &k, &e);
+
+    if (rc == NV8_OK) {
+        *key = k;
+        free(k);
+        return true;
+    }
+
+    if (rc == NV8_DECLINED && !r->hooks[NV8_HOOK_MODULE_RESOLVE].IsEmpty()) {
+        Local<Value>  argv[3] = {
+            Str(isolate, spec), Str(isolate, referrer), Str(isolate, type)
+        };
+
+        if (!CallHook(r, context, NV8_HOOK_MODULE_RESOLVE, 3, argv, &ret,
+                      exc))
+        {
+            if (exc->IsEmpty()) {
+                *exc = Exception::Error(Str(isolate, "execution terminated"));
+            }
+
+            return false;
+        }
+
+        *key = ToStdString(isolate, ret);
+        return true;
+    }
+
+    *exc = Exception::Error(Str(isolate, e ? e : "Cannot find module '"
+                                                 + spec + "' imported from "
+                                                 + referrer));
+    free(e);
+
+    return false;
+}
+
+
+/* a resolution error in a log: its message, without lib/'s frames */
+static std::string
+ResolveErrorText(Isolate *isolate, Local<Context> context, Local<Value> exc)
+{
+    Local<Value>  code;
+
+    if (exc->IsObject()
+        && exc.As<Object>()->Get(context,
+                                 String::NewFromUtf8Literal(isolate, "code"))
+           .ToLocal(&code)
+        && code->IsString())
+    {
+        Local<Value>  msg;
+
+        if (exc.As<Object>()->Get(context,
+                                  String::NewFromUtf8Literal(isolate,
+                                                             "message"))
+            .ToLocal(&msg))
+        {
+            return "Error [" + ToStdString(isolate, code) + "]: "
+                   + ToStdString(isolate, msg);
+        }
+    }
+
+    return ToStdString(isolate, exc);
+}
+
+
+static MaybeLocal<Value>
+EvaluateSynthetic(Local<Context> context, Local<Module> module);
+
+
 static MaybeLocal<Module>
-FetchTree(Runtime *r, Local<Context> context, const std::string &key,
+CompileSource(Runtime *r, Local<Context> context, const std::string &key,
     std::string *err)
 {
     Isolate       *isolate = r->isolate;
@@ -345,11 +479,6 @@ FetchTree(Runtime *r, Local<Context> context, const std::string &key,
     char          *e = nullptr;
     Local<String>  source;
     Local<Module>  module;
-
-    auto found = r->modules.find(key);
-    if (found != r->modules.end()) {
-        return found->second->module.Get(isolate);
-    }
 
     if (nv8__module_source(key.c_str(), &src, &len, &builtin, &e) != NV8_OK) {
         *err = e ? e : "out of memory";
@@ -386,7 +515,92 @@ FetchTree(Runtime *r, Local<Context> context, const std::string &key,
 
     if (!ScriptCompiler::CompileModule(isolate, &ss).ToLocal(&module)) {
         *err = FormatTryCatch(isolate, context, tc);
+
+        if (tc.HasCaught() && !tc.HasTerminated()) {
+            r->fetch_error.Reset(isolate, tc.Exception());
+        }
+
         return MaybeLocal<Module>();
+    }
+
+    return module;
+}
+
+
+/*
+ * Fetches "key" and, depth first, everything it imports: each module is
+ * compiled once per isolate.  lib/ tells the format of a file (the
+ * MODULE_LOAD hook): an ES module is compiled here, anything else
+ * (CommonJS, JSON) becomes a synthetic module with the export names lib/
+ * gave, evaluated by lib/ (the MODULE_EVALUATE hook).
+ */
+static MaybeLocal<Module>
+FetchTree(Runtime *r, Local<Context> context, const std::string &key,
+    std::string *err)
+{
+    Isolate       *isolate = r->isolate;
+    Local<Module>  module;
+    Local<Value>   ret, exc;
+    std::vector<std::string>    names;
+    std::vector<Local<String>>  exports;
+
+    auto found = r->modules.find(key);
+    if (found != r->modules.end()) {
+        return found->second->module.Get(isolate);
+    }
+
+    if (key.compare(0, 5, "node:") != 0
+        && !r->hooks[NV8_HOOK_MODULE_LOAD].IsEmpty())
+    {
+        Local<Value>  argv[1] = { Str(isolate, key) };
+
+        if (!CallHook(r, context, NV8_HOOK_MODULE_LOAD, 1, argv, &ret, &exc))
+        {
+            if (exc.IsEmpty()) {
+                *err = "execution terminated";
+                return MaybeLocal<Module>();
+            }
+
+            *err = FormatException(isolate, context, exc, Local<Message>());
+            r->fetch_error.Reset(isolate, exc);
+            return MaybeLocal<Module>();
+        }
+
+        if (!ret->IsArray() || ret.As<Array>()->Length() < 1) {
+            *err = key + ": the module loader returned no format";
+            return MaybeLocal<Module>();
+        }
+
+        Local<Array>  a = ret.As<Array>();
+
+        for (uint32_t i = 0; i < a->Length(); i++) {
+            Local<Value>  v;
+
+            if (!a->Get(context, i).ToLocal(&v)) {
+                *err = key + ": the module loader failed";
+                return MaybeLocal<Module>();
+            }
+
+            names.push_back(ToStdString(isolate, v));
+        }
+    }
+
+    if (names.empty() || names[0] == "module") {
+        if (!CompileSource(r, context, key, err).ToLocal(&module)) {
+            return MaybeLocal<Module>();
+        }
+
+        names.clear();
+
+    } else {
+        names.erase(names.begin());
+
+        for (const std::string &n : names) {
+            exports.push_back(Str(isolate, n));
+        }
+
+        module = Module::CreateSyntheticModule(isolate, Str(isolate, key),
+                                               exports, EvaluateSynthetic);
     }
 
     ModuleRec  *rec = new ModuleRec;
@@ -394,7 +608,12 @@ FetchTree(Runtime *r, Local<Context> context, const std::string &key,
     rec->module.Reset(isolate, module);
     rec->key = key;
     rec->hash = module->GetIdentityHash();
+    rec->names = std::move(names);
     r->modules[key] = rec;
+
+    if (module->IsSyntheticModule()) {
+        return module;
+    }
 
     Local<FixedArray>  requests = module->GetModuleRequests();
 
@@ -403,31 +622,89 @@ FetchTree(Runtime *r, Local<Context> context, const std::string &key,
                                     .As<ModuleRequest>();
         std::string           spec = ToStdString(isolate,
                                                  req->GetSpecifier());
-        char                 *child = nullptr;
+        std::string           type = AssertedType(isolate, context,
+                                                  req->GetImportAssertions(),
+                                                  3);
+        std::string           child;
+        Location              loc = module->SourceOffsetToLocation(
+                                        req->GetSourceOffset());
+        std::string           at = "\n    at " + key + ":"
+                                   + std::to_string(loc.GetLineNumber() + 1)
+                                   + ":"
+                                   + std::to_string(loc.GetColumnNumber()
+                                                    + 1);
 
-        if (nv8__module_resolve(key.c_str(), spec.c_str(), &child, &e)
-            != NV8_OK)
-        {
-            Location  loc = module->SourceOffsetToLocation(
-                                req->GetSourceOffset());
-
-            *err = std::string(e ? e : "out of memory")
-                   + "\n    at " + key + ":"
-                   + std::to_string(loc.GetLineNumber() + 1) + ":"
-                   + std::to_string(loc.GetColumnNumber() + 1);
-            free(e);
+        if (!Resolve(r, context, key, spec, type, &child, &exc)) {
+            *err = ResolveErrorText(isolate, context, exc) + at;
+            r->fetch_error.Reset(isolate, exc);
             return MaybeLocal<Module>();
         }
 
-        std::string  ck(child);
-        free(child);
+        rec->deps[spec] = child;
 
-        if (FetchTree(r, context, ck, err).IsEmpty()) {
+        if (FetchTree(r, context, child, err).IsEmpty()) {
+            /* the import chain, innermost first */
+            *err += at;
             return MaybeLocal<Module>();
         }
     }
 
     return module;
+}
+
+
+static MaybeLocal<Value>
+EvaluateSynthetic(Local<Context> context, Local<Module> module)
+{
+    Isolate                   *isolate = context->GetIsolate();
+    Runtime                   *r = static_cast<Runtime *>(isolate->GetData(0));
+    ModuleRec                 *rec = FindModule(r, module);
+    Local<Value>               ret, exc;
+    Local<Promise::Resolver>   resolver;
+
+    if (rec == nullptr) {
+        isolate->ThrowException(Exception::Error(
+            String::NewFromUtf8Literal(isolate, "unknown synthetic module")));
+        return MaybeLocal<Value>();
+    }
+
+    Local<Value>  argv[1] = { Str(isolate, rec->key) };
+
+    if (!CallHook(r, context, NV8_HOOK_MODULE_EVALUATE, 1, argv, &ret, &exc))
+    {
+        if (!exc.IsEmpty()) {
+            isolate->ThrowException(exc);
+        }
+
+        return MaybeLocal<Value>();
+    }
+
+    if (!ret->IsObject()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                                       "module evaluation gave no object")));
+        return MaybeLocal<Value>();
+    }
+
+    for (const std::string &n : rec->names) {
+        Local<String>  name = Str(isolate, n);
+        Local<Value>   v;
+
+        if (!ret.As<Object>()->Get(context, name).ToLocal(&v)
+            || !module->SetSyntheticModuleExport(isolate, name, v)
+                .FromMaybe(false))
+        {
+            return MaybeLocal<Value>();
+        }
+    }
+
+    if (!Promise::Resolver::New(context).ToLocal(&resolver)) {
+        return MaybeLocal<Value>();
+    }
+
+    Ignore(resolver->Resolve(context, v8::Undefined(isolate)));
+
+    return resolver->GetPromise();
 }
 
 
@@ -438,29 +715,24 @@ ResolveModule(Local<Context> context, Local<String> specifier,
     Isolate     *isolate = context->GetIsolate();
     Runtime     *r = static_cast<Runtime *>(isolate->GetData(0));
     ModuleRec   *rec = FindModule(r, referrer);
-    char        *key = nullptr, *e = nullptr;
     std::string  spec = ToStdString(isolate, specifier);
 
-    if (rec == nullptr
-        || nv8__module_resolve(rec->key.c_str(), spec.c_str(), &key, &e)
-           != NV8_OK)
-    {
-        isolate->ThrowException(Exception::Error(
-            Str(isolate, e ? e : "cannot resolve " + spec)));
-        free(e);
-        return MaybeLocal<Module>();
+    if (rec != nullptr) {
+        auto dep = rec->deps.find(spec);
+
+        if (dep != rec->deps.end()) {
+            auto found = r->modules.find(dep->second);
+
+            if (found != r->modules.end()) {
+                return found->second->module.Get(isolate);
+            }
+        }
     }
 
-    auto found = r->modules.find(key);
-    free(key);
+    isolate->ThrowException(Exception::Error(
+        Str(isolate, "module not fetched: " + spec)));
 
-    if (found == r->modules.end()) {
-        isolate->ThrowException(Exception::Error(
-            Str(isolate, "module not fetched: " + spec)));
-        return MaybeLocal<Module>();
-    }
-
-    return found->second->module.Get(isolate);
+    return MaybeLocal<Module>();
 }
 
 
@@ -601,32 +873,42 @@ ImportDynamic(Local<Context> context, Local<v8::Data> options,
     Runtime          *r = static_cast<Runtime *>(isolate->GetData(0));
     Local<Promise::Resolver>  resolver;
     Local<Module>     module;
-    Local<Value>      result;
+    Local<Value>      result, exc;
     std::string       referrer = ToStdString(isolate, resource);
     std::string       spec = ToStdString(isolate, specifier);
-    std::string       err;
-    char             *key = nullptr, *e = nullptr;
+    std::string       type = AssertedType(isolate, context, assertions, 2);
+    std::string       err, key;
 
     if (!Promise::Resolver::New(context).ToLocal(&resolver)) {
         return MaybeLocal<Promise>();
     }
 
-    if (nv8__module_resolve(referrer.c_str(), spec.c_str(), &key, &e)
-        != NV8_OK)
-    {
-        err = e ? e : "out of memory";
-        free(e);
-        goto failed;
+    if (!Resolve(r, context, referrer, spec, type, &key, &exc)) {
+        Ignore(resolver->Reject(context, exc));
+        return resolver->GetPromise();
     }
 
     {
-        std::string  k(key);
-        TryCatch     tc(isolate);
+        TryCatch  tc(isolate);
 
-        free(key);
+        r->fetch_error.Reset();
 
-        if (!Link(r, context, k, &err).ToLocal(&module)) {
-            goto failed;
+        if (!Link(r, context, key, &err).ToLocal(&module)) {
+            /* the original error, its stack the import chain */
+            exc = r->fetch_error.Get(isolate);
+            r->fetch_error.Reset();
+
+            if (exc.IsEmpty() || !exc->IsObject()) {
+                exc = Exception::Error(Str(isolate, err));
+
+            } else {
+                Ignore(exc.As<Object>()->Set(context,
+                           String::NewFromUtf8Literal(isolate, "stack"),
+                           Str(isolate, err)));
+            }
+
+            Ignore(resolver->Reject(context, exc));
+            return resolver->GetPromise();
         }
 
         if (module->GetStatus() == Module::kErrored) {
@@ -654,11 +936,6 @@ ImportDynamic(Local<Context> context, Local<v8::Data> options,
         Ignore(resolver->Resolve(context, module->GetModuleNamespace()));
         return resolver->GetPromise();
     }
-
-failed:
-
-    Ignore(resolver->Reject(context, Exception::Error(Str(isolate, err))));
-    return resolver->GetPromise();
 }
 
 
@@ -858,6 +1135,99 @@ EncodeUtf8(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/*
+ * compileFunction(source, filename, params): the source as the body of a
+ * function with those parameters (CommonJS' wrapper), compiled with the
+ * file as its origin so stacks and import() see the file.  A syntax error
+ * is rethrown with the location V8 recorded in its stack.
+ */
+static void
+CompileFunction(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate                     *isolate = info.GetIsolate();
+    Local<Context>               context = isolate->GetCurrentContext();
+    Local<Function>              fn;
+    std::vector<Local<String>>   params;
+
+    if (!info[0]->IsString() || !info[1]->IsString() || !info[2]->IsArray()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "compileFunction(source, filename, params)")));
+        return;
+    }
+
+    Local<Array>  a = info[2].As<Array>();
+
+    for (uint32_t i = 0; i < a->Length(); i++) {
+        Local<Value>   v;
+        Local<String>  p;
+
+        if (!a->Get(context, i).ToLocal(&v)
+            || !v->ToString(context).ToLocal(&p))
+        {
+            return;
+        }
+
+        params.push_back(p);
+    }
+
+    ScriptOrigin            origin(isolate, info[1].As<String>());
+    ScriptCompiler::Source  ss(info[0].As<String>(), origin);
+    TryCatch                tc(isolate);
+
+    if (ScriptCompiler::CompileFunction(context, &ss, params.size(),
+                                        params.data()).ToLocal(&fn))
+    {
+        info.GetReturnValue().Set(fn);
+        return;
+    }
+
+    if (!tc.HasCaught() || tc.HasTerminated()) {
+        tc.ReThrow();
+        return;
+    }
+
+    Local<Value>    exc = tc.Exception();
+    Local<Message>  msg = tc.Message();
+
+    if (exc->IsObject() && !msg.IsEmpty()) {
+        std::string  stack = ToStdString(isolate, exc) + "\n    at "
+            + ToStdString(isolate, info[1])
+            + ":" + std::to_string(msg->GetLineNumber(context).FromMaybe(0))
+            + ":" + std::to_string(msg->GetStartColumn(context).FromMaybe(-1)
+                                   + 1);
+
+        Ignore(exc.As<Object>()->Set(context,
+                                     String::NewFromUtf8Literal(isolate,
+                                                                "stack"),
+                                     Str(isolate, stack)));
+    }
+
+    tc.ReThrow();
+}
+
+
+/* builtin(id): the namespace of builtin "id", loaded if needed */
+static void
+BuiltinNamespace(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate         *isolate = info.GetIsolate();
+    Runtime         *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Context>   context = isolate->GetCurrentContext();
+    Local<Module>    module;
+    std::string      err;
+
+    if (!Load(r, context, "node:" + ToStdString(isolate, info[0]), &err)
+         .ToLocal(&module))
+    {
+        isolate->ThrowException(Exception::Error(Str(isolate, err)));
+        return;
+    }
+
+    info.GetReturnValue().Set(module->GetModuleNamespace());
+}
+
+
 struct V8Method {
     const char               *name;
     v8::FunctionCallback      fn;
@@ -873,6 +1243,8 @@ static const V8Method  v8_methods[] = {
     { "formatError",   FormatError },
     { "decodeUtf8",    DecodeUtf8 },
     { "encodeUtf8",    EncodeUtf8 },
+    { "compileFunction", CompileFunction },
+    { "builtin",       BuiltinNamespace },
     { nullptr,         nullptr }
 };
 
@@ -962,6 +1334,9 @@ nv8_process_init(const char *v8_flags, unsigned threads)
         snprintf(buf, sizeof(buf), "%u", threads);
         setenv("UV_THREADPOOL_SIZE", buf, 1);
     }
+
+    /* import ... assert { type: 'json' }, as Node enables it on V8 10 */
+    v8::V8::SetFlagsFromString("--harmony-import-assertions");
 
     if (v8_flags != nullptr && v8_flags[0] != '\0') {
         v8::V8::SetFlagsFromString(v8_flags);
@@ -1084,6 +1459,7 @@ nv8__v8_destroy(nv8_runtime_t *rt)
         }
 
         r->binding_fn.Reset();
+        r->fetch_error.Reset();
         r->context.Reset();
     }
 
@@ -1452,6 +1828,19 @@ nv8_return_string(nv8_call_t *call, const char *s, size_t len)
 {
     call->info->GetReturnValue().Set(OneByte(call->info->GetIsolate(), s,
                                              len));
+}
+
+
+extern "C" void
+nv8_return_utf8(nv8_call_t *call, const char *s, size_t len)
+{
+    Local<String>  str;
+
+    if (String::NewFromUtf8(call->info->GetIsolate(), s,
+                            NewStringType::kNormal, (int) len).ToLocal(&str))
+    {
+        call->info->GetReturnValue().Set(str);
+    }
 }
 
 

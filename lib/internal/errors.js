@@ -53,3 +53,16 @@ function describe(v) {
     }
     return `type ${typeof v} (${String(v).slice(0, 25)})`;
 }
+
+/**
+ * An error with a stable Node code, as Node's internal/errors builds them.
+ * @param {Function} Base Error, TypeError, ...
+ * @param {string} code e.g. 'ERR_MODULE_NOT_FOUND'
+ * @param {string} message
+ * @returns {Error}
+ */
+export function codedError(Base, code, message) {
+    const err = new Base(message);
+    err.code = code;
+    return err;
+}

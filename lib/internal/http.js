@@ -85,7 +85,12 @@ function track(id, req, res) {
  */
 export function register(ns, name, file, kind) {
     const exportName = name || 'default';
-    const h = ns?.[exportName];
+    let h = ns?.[exportName];
+    // a CommonJS file's exports the lexer could not name (Object.assign,
+    // computed keys) are still properties of module.exports
+    if (h === undefined && name) {
+        h = ns?.default?.[name];
+    }
     if (typeof h === 'function') {
         handlers.push({ fetch: null, fn: h, obj: null });
     } else if (kind === KIND_CONTENT && h !== null && typeof h === 'object' &&

@@ -18,6 +18,7 @@ import { Request, Response } from 'internal/web/fetch';
 import { FormData } from 'internal/web/formdata';
 import { Headers } from 'internal/web/headers';
 import { URL, URLSearchParams } from 'internal/web/url';
+import * as modules from 'internal/modules/hooks';
 
 const v8 = import.meta.binding('v8');
 
@@ -26,12 +27,18 @@ const HOOK_IMMEDIATES = 1;
 const HOOK_HTTP_REGISTER = 2;
 const HOOK_HTTP_DISPATCH = 3;
 const HOOK_HTTP_EVENT = 4;
+const HOOK_MODULE_RESOLVE = 5;
+const HOOK_MODULE_LOAD = 6;
+const HOOK_MODULE_EVALUATE = 7;
 
 v8.setHook(HOOK_TIMERS, timers.hooks.processTimers);
 v8.setHook(HOOK_IMMEDIATES, timers.hooks.processImmediates);
 v8.setHook(HOOK_HTTP_REGISTER, http.register);
 v8.setHook(HOOK_HTTP_DISPATCH, http.dispatch);
 v8.setHook(HOOK_HTTP_EVENT, http.onEvent);
+v8.setHook(HOOK_MODULE_RESOLVE, modules.resolve);
+v8.setHook(HOOK_MODULE_LOAD, modules.load);
+v8.setHook(HOOK_MODULE_EVALUATE, modules.evaluate);
 
 function define(name, value) {
     Object.defineProperty(globalThis, name, {
