@@ -335,6 +335,14 @@ ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc)
         return;
     }
 
+    if (rc == NGX_ERROR && ctx->request->connection->error) {
+        /*
+         * a write failed because the client is gone (an HTTP/2 stream's
+         * connection closing fails its pending writes): an abort, for JS
+         */
+        rc = NGX_HTTP_CLIENT_CLOSED_REQUEST;
+    }
+
     ctx->done = 1;
     ctx->rc = rc;
 
