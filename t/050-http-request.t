@@ -73,6 +73,14 @@ ok(start_nginx({
 
 my $PORT = port();
 
+sub rss_kb {
+    my ($pid) = @_;
+    open my $fh, '<', "/proc/$pid/status" or return 0;
+    local $/;
+    my $s = <$fh>;
+    return $s =~ /^VmRSS:\s*(\d+)/m ? $1 : 0;
+}
+
 # the rolling sum computed in JS: s = s * 31 + byte (mod 2^32)
 sub rolling {
     my ($s, $data) = @_;
@@ -386,6 +394,50 @@ sub slow_upload {
     ($st, $h, $body) = http_request('POST', '/limited', body => 'z' x 1000);
     is($body, 'read 1000', 'a body within client_max_body_size is read');
     check_error_log('limits', $off);
+}
+
+# -------------------------------------------------------------- read-ahead
+
+{
+    # A handler that reads nothing for a while: nginx does not read the
+    # body for it, so a 64 MB upload stalls in the socket buffers instead
+    # of filling the worker's memory; then it all arrives intact.
+    my $off = log_offset();
+    my ($w) = worker_pids();
+    my $rss0 = rss_kb($w);
+    my $len = 64 << 20;
+    my $data = pattern($len);
+    my $h = http_start("POST /late?ms=1000 HTTP/1.1\r\nHost: localhost\r\n"
+                       . "Connection: close\r\nContent-Length: $len\r\n\r\n", undef,
+                       timeout => 30);
+    my $s = $h->{sock};
+    $s->blocking(0);
+    my ($woff, $t0, $in, $at800) = (0, time, '');
+    my $rss_max = $rss0;
+    while (time - $t0 < 30) {
+        my ($r, $wr) = IO::Select->select(IO::Select->new($s),
+            $woff < $len ? IO::Select->new($s) : IO::Select->new(), undef, 0.05);
+        if ($wr && @$wr) {
+            my $n = syswrite($s, $data, 1 << 20, $woff);
+            $woff += $n if $n;
+        }
+        if (!defined $at800 && time - $t0 > 0.8) {
+            $at800 = $woff;
+            my $r2 = rss_kb($w);
+            $rss_max = $r2 if $r2 > $rss_max;
+        }
+        if ($r && @$r) {
+            my $n = sysread($s, $in, 4096, length $in);
+            last if defined $n && $n == 0;
+        }
+    }
+    close $s;
+    my ($st, $hd, $body) = parse_http_response($in);
+    cmp_ok($at800, '<', $len / 2,
+           "a handler that does not read yet holds the upload back ($at800 of $len bytes sent)");
+    cmp_ok($rss_max - $rss0, '<', 16 * 1024, 'the worker does not buffer the body meanwhile');
+    is($body, "got $len", 'then the whole body is read');
+    check_error_log('read-ahead', $off);
 }
 
 # -------------------------------------------------------------- Expect
