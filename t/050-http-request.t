@@ -58,6 +58,19 @@ my $LOCATIONS = <<'EOF';
             client_body_buffer_size 1k;
             js_handler app.js echo;
         }
+        location /limited-flushed {
+            client_max_body_size 1k;
+            js_handler app.js limitedFlushed;
+        }
+        location /body-timeout {
+            client_body_timeout 500ms;
+            js_handler app.js limited;
+        }
+        location /buffered-abort {
+            js_request_buffering on;
+            client_body_buffer_size 1k;
+            js_handler app.js abortread;
+        }
         location /small-buffer {
             client_body_buffer_size 1k;
             js_handler app.js sum;
@@ -440,6 +453,62 @@ sub slow_upload {
     check_error_log('read-ahead', $off);
 }
 
+# -------------------------------------------------------------- body errors
+
+{
+    my $off = log_offset();
+    my ($st, $h, $body) = http_request("POST /limited HTTP/1.1\r\nHost: localhost\r\n"
+        . "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nabcde\r\nzz\r\n", undef);
+    is($st, 400, 'a malformed chunk: 400');
+    ok(wait_for_log('limited: read failed: ERR_NV8_BODY_INVALID', $off, 2),
+       'a malformed chunk: the read rejects with ERR_NV8_BODY_INVALID');
+
+    $off = log_offset();
+    my $hd = http_start("POST /body-timeout HTTP/1.1\r\nHost: localhost\r\n"
+        . "Connection: close\r\nContent-Length: 100\r\n\r\nonly a part", undef);
+    my $tm;
+    ($st, $h, $body, $tm) = http_finish($hd, timeout => 5);
+    # as nginx does for a body timeout: it closes, sending nothing (408 is
+    # only logged)
+    ok(!defined $st && $tm->{closed} && $tm->{elapsed} < 3,
+       'client_body_timeout while JS reads: the connection is closed');
+    ok(wait_for_log('limited: read failed: ETIMEDOUT', $off, 2),
+       'client_body_timeout: the read rejects with ETIMEDOUT');
+
+    # too large after the head went out: nginx cannot answer 413 any more
+    $off = log_offset();
+    my $raw = join '', map { "100\r\n" . ('y' x 256) . "\r\n" } 1 .. 8;
+    my $m;
+    ($st, $h, $body, $m) = http_request("POST /limited-flushed HTTP/1.1\r\nHost: localhost\r\n"
+        . "Connection: close\r\nTransfer-Encoding: chunked\r\n\r\n${raw}0\r\n\r\n", undef);
+    is($st, 200, 'too large after flushHeaders: the head was 200');
+    ok(!$m->{complete}, 'too large after flushHeaders: the response is cut short');
+    ok(wait_for_log('limitedFlushed: write after the failure returned false', $off, 2),
+       'too large after flushHeaders: the read rejects, later writes return false');
+    like(error_log_since($off), qr/limitedFlushed: read failed: ERR_NV8_BODY_TOO_LARGE/,
+         'too large after flushHeaders: ERR_NV8_BODY_TOO_LARGE');
+    check_error_log('body errors', $off);
+
+    # js_request_buffering on: the client goes away while nginx spools
+    for my $rst (0, 1) {
+        $off = log_offset();
+        my $tag = "/buffered-abort?rst=$rst";
+        $hd = http_start("POST $tag HTTP/1.1\r\nHost: localhost\r\n"
+                         . "Content-Length: 100000\r\n\r\n" . ('q' x 5000), undef);
+        sleep 0.3;
+        http_abort($hd, rst => $rst);
+        ok(wait_for_log("abortread $tag: close event", $off, 3),
+           "$tag: buffering, client gone: 'close'");
+        my $log = error_log_since($off);
+        like($log, qr/\Q$tag\E: aborted event, aborted=true/, "$tag: 'aborted'");
+        like($log, qr/\Q$tag\E: read failed ECONNRESET after 0/,
+             "$tag: the read rejects with ECONNRESET, no data seen");
+        ($st, $h, $body) = http_request('POST', '/echo', body => 'next');
+        is($body, 'next', "$tag: the worker serves the next request");
+        check_error_log("abort $tag", $off);
+    }
+}
+
 # -------------------------------------------------------------- Expect
 
 {
@@ -800,6 +869,20 @@ export async function limited(req, res) {
         console.log('limited: read failed: ' + err.code);
         res.statusCode = 500;
         res.end('caught ' + err.code);
+    }
+}
+
+export async function limitedFlushed(req, res) {
+    res.setHeader('X-Early', '1');
+    res.flushHeaders();
+    try {
+        for await (const c of req) res.write(c);
+        res.end('end');
+    } catch (err) {
+        console.log('limitedFlushed: read failed: ' + err.code);
+        const w = res.write('x');
+        console.log('limitedFlushed: write after the failure returned ' + w);
+        res.end();
     }
 }
 
