@@ -36,6 +36,7 @@ my $LOCATIONS = <<"EOF";
         location /writehead { js_handler app.js writehead; }
         location /stream { js_handler app.js stream; }
         location /endbody { js_handler app.js endbody; }
+        location /fixedlen { js_handler app.js fixedlen; }
         location /endbytes { js_handler app.js endbytes; }
         location /nobody { js_handler app.js nobody; }
         location /error { js_handler app.js error; }
@@ -165,6 +166,11 @@ sub values_of {
     is($h->{'content-length'}, 12, 'end(body) on HTTP/1.0: Content-Length');
     is($body, 'exactly this', 'end(body) on HTTP/1.0: body');
 
+    ($st, $h, $body, $m) = http_request('GET', '/fixedlen');
+    is($body, '1234567890', 'Content-Length set by JS, then write(), end(): body');
+    is($h->{'content-length'}, 10, '... that Content-Length is sent');
+    ok(!exists $h->{'transfer-encoding'}, '... and the body is not chunked');
+
     ($st, $h, $body) = http_request('GET', '/endbytes');
     is($body, "\0\1\2\xFF\n", 'end(Uint8Array): bytes as they are');
     is($h->{'content-length'}, 5, 'end(Uint8Array): Content-Length');
@@ -184,20 +190,23 @@ sub values_of {
 {
     # HEAD, 204, 304: no body, and the connection stays usable
     my $off = log_offset();
-    for my $case (['HEAD', 200], ['GET', 204], ['GET', 304], ['HEAD', 404]) {
-        my ($method, $code) = @$case;
-        my $h = http_start("$method /nobody?$code HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    for my $case (['HEAD', 200], ['GET', 204], ['GET', 304], ['HEAD', 404],
+                  ['GET', '204w'], ['GET', '304w'], ['HEAD', '404w']) {
+        my ($method, $arg) = @$case;
+        my ($code) = $arg =~ /^(\d+)/;
+        my $h = http_start("$method /nobody?$arg HTTP/1.1\r\nHost: localhost\r\n\r\n"
                            . "GET /endbody HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                            undef);
         my ($st, $hd, $body, $m) = http_finish($h, keep_open => 1);
-        is($st, $code, "$method $code: status");
-        is($body, '', "$method $code: no body");
-        is($hd->{'x-code'}, $code, "$method $code: headers from JS") if $code != 404;
-        unlike($m->{raw}, qr/must not|body of/, "$method $code: no body bytes on the wire");
+        is($st, $code, "$method $arg: status");
+        is($body, '', "$method $arg: no body");
+        is($hd->{'x-code'}, $code, "$method $arg: headers from JS") if $code != 404;
+        ok(!exists $hd->{'transfer-encoding'}, "$method $arg: not chunked") if $code != 200;
+        unlike($m->{raw}, qr/must not|body of/, "$method $arg: no body bytes on the wire");
         $h->{method} = 'GET';       # the next response is a GET's
         my ($st2, undef, $b2, $m2) = http_finish($h);
-        is($b2, 'exactly this', "$method $code: the next response on the connection is intact");
-        unlike($m2->{raw} // '', qr/must not|body of/, "$method $code: nothing left over");
+        is($b2, 'exactly this', "$method $arg: the next response on the connection is intact");
+        unlike($m2->{raw} // '', qr/must not|body of/, "$method $arg: nothing left over");
     }
     check_error_log('no body', $off);
 }
@@ -557,6 +566,12 @@ export async function stream(req, res) {
     res.end('done');
 }
 
+export function fixedlen(req, res) {
+    res.setHeader('Content-Length', 10);
+    res.write('12345');
+    setTimeout(() => res.end('67890'), 20);
+}
+
 export function endbody(req, res) {
     res.end('exactly this');
 }
@@ -566,11 +581,12 @@ export function endbytes(req, res) {
 }
 
 export function nobody(req, res) {
-    const code = Number(req.url.split('?')[1] || 200);
+    const arg = req.url.split('?')[1] || '200';
+    const code = parseInt(arg, 10);
     console.log(`nobody ${req.method} ${code}`);
     res.statusCode = code;
     res.setHeader('X-Code', code);
-    if (code === 200) {
+    if (code === 200 || arg.endsWith('w')) {
         res.write('body of ');
         res.end('a GET');
     } else {
