@@ -650,6 +650,22 @@ EOF
 }
 
 {
+    # an HTTP/2 client that gives up in the middle of an upload
+    my $off = log_offset();
+    my $tag = '/abortread?h2';
+    system(generator(50 << 20) . " | curl -s --http2-prior-knowledge --limit-rate 200K"
+           . " --max-time 1 -T - -o /dev/null 'http://127.0.0.1:$H2PORT$tag'");
+    ok(wait_for_log("abortread $tag: close event", $off, 5), "HTTP/2 upload abort: 'close'");
+    my $log = error_log_since($off);
+    like($log, qr/\Q$tag\E: aborted event, aborted=true/, "HTTP/2 upload abort: 'aborted'");
+    like($log, qr/\Q$tag\E: read failed ECONNRESET after [1-9]/,
+         'HTTP/2 upload abort: the read rejects with ECONNRESET after some data');
+    my $out = `curl -sS --http2-prior-knowledge --data-binary next http://127.0.0.1:$H2PORT/echo 2>&1`;
+    is($out, 'next', 'HTTP/2 upload abort: the next request is served');
+    check_error_log('http2 upload abort', $off);
+}
+
+{
     # HTTP/2: headers, echo and pipe
     my $off = log_offset();
     my $file = prefix_dir() . '/up.bin';
