@@ -113,6 +113,15 @@ ngx_http_v8_phase(ngx_http_request_t *r, ngx_http_v8_handler_t *h,
 
     ngx_http_v8_pend(r, ctx);
 
+    /*
+     * pend() takes a reference as a content handler needs (the content
+     * phase drops one when its handler returns NGX_DONE).  The phase
+     * engine drops none for a rewrite or access handler: the request's own
+     * reference already keeps it, and with one more, a response ended
+     * from JS, or a client abort, would never free it.
+     */
+    r->main->count--;
+
     return NGX_DONE;
 }
 
@@ -187,9 +196,6 @@ ngx_http_v8_resume(ngx_event_t *ev)
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, c->log, 0, "http v8 phase resumed");
 
     ctx->pending = 0;
-
-    /* the reference taken when the handler went on waiting */
-    r->main->count--;
 
     r->read_event_handler = ngx_http_block_reading;
     r->write_event_handler = ngx_http_core_run_phases;
