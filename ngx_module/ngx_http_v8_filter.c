@@ -19,6 +19,9 @@ static ngx_int_t ngx_http_v8_body_filter(ngx_http_request_t *r,
 static ngx_int_t ngx_http_v8_filter_chunk(ngx_http_request_t *r,
     ngx_http_v8_ctx_t *ctx, ngx_http_v8_handler_t *h, ngx_buf_t *b,
     ngx_chain_t ***llp);
+static ngx_int_t ngx_http_v8_filter_file(ngx_http_request_t *r,
+    ngx_http_v8_ctx_t *ctx, ngx_http_v8_handler_t *h, ngx_buf_t *b,
+    ngx_chain_t ***llp);
 
 static nv8_int_t ngx_http_v8_filter_get(nv8_call_t *call,
     ngx_http_v8_ctx_t **ctxp);
@@ -33,6 +36,9 @@ static ngx_http_output_body_filter_pt    ngx_http_next_body_filter;
 
 /* the tag of a body filter's own buffers */
 static ngx_uint_t  ngx_http_v8_filter_tag;
+
+/* how much of a file buffer JS gets at a time */
+#define NGX_HTTP_V8_FILTER_PIECE  32768
 
 
 static const nv8_method_t  ngx_http_v8_filter_methods[] = {
@@ -186,6 +192,11 @@ ngx_http_v8_filter_chunk(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
         /* flushes and syncs pass; nothing follows the last chunk */
         if (ctx->filter_last && !ngx_buf_special(b)) {
             b->pos = b->last;
+
+            if (b->in_file) {
+                b->file_pos = b->file_last;
+            }
+
             return NGX_OK;
         }
 
@@ -199,6 +210,10 @@ ngx_http_v8_filter_chunk(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
         *llp = &cl->next;
 
         return NGX_OK;
+    }
+
+    if (b->in_file && !ngx_buf_in_memory(b)) {
+        return ngx_http_v8_filter_file(r, ctx, h, b, llp);
     }
 
     size = ngx_buf_in_memory(b) ? (size_t) (b->last - b->pos) : 0;
@@ -276,6 +291,101 @@ ngx_http_v8_filter_chunk(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
     *llp = &res->next;
 
     return NGX_OK;
+}
+
+
+/*
+ * A buffer only in a file (a static file, a response proxy_pass spooled to
+ * a temporary file): this filter runs before the copy filter, which would
+ * read it into memory, so it reads the file itself, a piece at a time, and
+ * JS gets each piece as a chunk.  A piece JS passes unchanged goes on as a
+ * buffer of the same file range; the read buffer is reused.
+ */
+
+static ngx_int_t
+ngx_http_v8_filter_file(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
+    ngx_http_v8_handler_t *h, ngx_buf_t *b, ngx_chain_t ***llp)
+{
+    off_t         size;
+    u_char       *p;
+    ssize_t       n;
+    ngx_int_t     rc;
+    ngx_buf_t     t, *fb;
+    ngx_chain_t  **ll;
+
+    p = ngx_alloc(NGX_HTTP_V8_FILTER_PIECE, r->connection->log);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    rc = NGX_OK;
+
+    /* at least once: an empty range may still carry last_buf */
+
+    do {
+        size = ngx_min(b->file_last - b->file_pos, NGX_HTTP_V8_FILTER_PIECE);
+
+        n = ngx_read_file(b->file, p, (size_t) size, b->file_pos);
+
+        if (n != (ssize_t) size) {
+            if (n != NGX_ERROR) {
+                ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                              ngx_read_file_n " read only %z of %O from "
+                              "\"%V\"", n, size, &b->file->name);
+            }
+
+            rc = NGX_ERROR;
+            break;
+        }
+
+        ngx_memzero(&t, sizeof(ngx_buf_t));
+        t.pos = p;
+        t.last = p + size;
+        t.temporary = 1;
+
+        if (b->file_pos + size == b->file_last) {
+            t.last_buf = b->last_buf;
+            t.last_in_chain = b->last_in_chain;
+            t.flush = b->flush;
+        }
+
+        ll = *llp;
+
+        if (ngx_http_v8_filter_chunk(r, ctx, h, &t, llp) != NGX_OK) {
+            rc = NGX_ERROR;
+            break;
+        }
+
+        if (*llp != ll && (*ll)->buf == &t) {
+            /* passed unchanged: the file range goes on, not "p" */
+            fb = ngx_calloc_buf(r->pool);
+            if (fb == NULL) {
+                rc = NGX_ERROR;
+                break;
+            }
+
+            fb->in_file = 1;
+            fb->file = b->file;
+            fb->file_pos = b->file_pos;
+            fb->file_last = b->file_pos + size;
+            fb->last_buf = t.last_buf;
+            fb->last_in_chain = t.last_in_chain;
+            fb->flush = t.flush;
+
+            (*ll)->buf = fb;
+        }
+
+        b->file_pos += size;
+
+    } while (b->file_pos < b->file_last);
+
+    ngx_free(p);
+
+    if (rc == NGX_OK) {
+        b->pos = b->last;
+    }
+
+    return rc;
 }
 
 
