@@ -21,6 +21,7 @@ static ngx_int_t ngx_http_v8_phase(ngx_http_request_t *r,
     ngx_http_v8_handler_t *h, ngx_uint_t what);
 static ngx_int_t ngx_http_v8_phase_done(ngx_http_request_t *r,
     ngx_http_v8_ctx_t *ctx);
+static ngx_int_t ngx_http_v8_phase_declined(ngx_http_request_t *r);
 static void ngx_http_v8_resume(ngx_event_t *ev);
 
 
@@ -75,7 +76,7 @@ ngx_http_v8_phase(ngx_http_request_t *r, ngx_http_v8_handler_t *h,
         /* the phase engine is back after the handler finished */
         ctx->resumed = 0;
         ctx->phase = NULL;
-        return NGX_DECLINED;
+        return ngx_http_v8_phase_declined(r);
     }
 
     if (ctx->done) {
@@ -134,7 +135,7 @@ ngx_http_v8_phase_done(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx)
     ngx_str_t  uri, args;
 
     if (ctx->redirect.len == 0) {
-        return NGX_DECLINED;
+        return ngx_http_v8_phase_declined(r);
     }
 
     uri = ctx->redirect;
@@ -152,6 +153,40 @@ ngx_http_v8_phase_done(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx)
     ngx_http_finalize_request(r, NGX_DONE);
 
     return NGX_DONE;
+}
+
+
+/*
+ * On to the next phase handler.  A rewrite handler that changed req.url
+ * ends the rewrite phase as "rewrite ... last" does: the rewrite module's
+ * directives after it in the location ("return", "set", "if", which run
+ * after JS) are skipped, and the location is found again for the new URI.
+ * In the access phase no post-rewrite handler follows: nothing changes.
+ */
+
+static ngx_int_t
+ngx_http_v8_phase_declined(ngx_http_request_t *r)
+{
+    ngx_uint_t                  i;
+    ngx_http_phase_handler_t   *ph;
+    ngx_http_core_main_conf_t  *cmcf;
+
+    if (!r->uri_changed) {
+        return NGX_DECLINED;
+    }
+
+    cmcf = ngx_http_get_module_main_conf(r, ngx_http_core_module);
+    ph = cmcf->phase_engine.handlers;
+
+    for (i = r->phase_handler; ph[i].checker; i++) {
+        if (ph[i].checker == ngx_http_core_post_rewrite_phase) {
+            /* the rewrite phase checker steps to it on NGX_DECLINED */
+            r->phase_handler = i - 1;
+            break;
+        }
+    }
+
+    return NGX_DECLINED;
 }
 
 
