@@ -1,0 +1,1114 @@
+# Edge scripting: JS in the rewrite, access, header filter, body filter and
+# log phases, js_variable, js_init_worker_handler, with real upstreams on
+# loopback; coexistence with njs; the conf/examples configs.
+
+use strict;
+use warnings;
+use lib 't/lib';
+use Test::NginxV8;
+use IO::Socket::INET;
+use Time::HiRes qw(sleep time);
+use FindBin;
+use File::Path qw(make_path);
+
+require_module();
+
+# Two more free ports for the upstream servers in the same nginx.
+sub free_port {
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                  Proto => 'tcp', Listen => 1)
+        or die "cannot find a free port: $!";
+    my $p = $s->sockport;
+    close $s;
+    return $p;
+}
+
+my $PA = free_port();
+my $PB = free_port();
+my $PC = free_port();
+$PA = free_port() while $PA == port();
+$PB = free_port() while $PB == $PA || $PB == port();
+$PC = free_port() while $PC == $PA || $PC == $PB || $PC == port();
+
+# "--- http_config" of the blocks: $TEST_NGINX_UPSTREAMS. Upstream a echoes
+# what it got; b names itself; a's /chunked/ streams a chunked body with
+# pauses (proxy_buffering off lets each piece through as it comes).
+$ENV{TEST_NGINX_UPSTREAMS} = <<"EOF";
+    upstream be_a { server 127.0.0.1:$PA; }
+    upstream be_b { server 127.0.0.1:$PB; }
+    server {
+        listen 127.0.0.1:$PA;
+        location / {
+            add_header X-Powered-By upstream-a;
+            return 200 "a uri=\$request_uri xa=\$http_x_a xb=\$http_x_b uid=\$http_x_user_id";
+        }
+        location /chunked/ { js_handler be.js chunked; }
+    }
+    server {
+        listen 127.0.0.1:$PB;
+        location / { return 200 "b uri=\$request_uri"; }
+    }
+EOF
+
+write_file('be.js', <<'EOF');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export async function chunked(req, res) {
+    res.setHeader('content-type', 'text/plain');
+    for (const piece of ['hello ', 'world ', 'drop-me ', 'and bye']) {
+        res.write(piece);
+        await sleep(40);
+    }
+    res.end();
+}
+EOF
+write_file('html/static.txt', "static file says hello world");
+write_file('token.txt', "s3cret\n");
+
+run_tests();
+
+my $P = prefix_dir();
+
+# ------------------------------------------------------------------------
+# js_variable in log_format and add_header: evaluated once per request (a
+# module-level counter counts the calls), the same value everywhere.
+
+{
+    ok(start_nginx({workers => 1, http_config => <<"EOF", config => <<"EOF"},
+    js_variable \$jsv app.js counter;
+    log_format edge 'uri=\$request_uri jsv=\$jsv status=\$status';
+EOF
+    location /t {
+        access_log $P/access.log edge;
+        add_header X-V \$jsv;
+        return 200 "\$jsv \$jsv";
+    }
+EOF
+                   'app.js' => <<'EOF'), 'start: js_variable') or diag(last_start_output());
+let calls = 0;
+export function counter(req) {
+    calls++;
+    return 'n' + calls + '-' + req.variables.arg_k;
+}
+EOF
+    my $off = log_offset();
+    my ($st, $h, $body) = http_request('GET', '/t?k=a');
+    is($body, 'n1-a n1-a', 'js_variable: one value for both uses in "return"');
+    is($h->{'x-v'}, 'n1-a', 'js_variable: the same value in add_header');
+    ($st, $h, $body) = http_request('GET', '/t?k=b');
+    is($body, 'n2-b n2-b', 'js_variable: evaluated again (once) for the next request');
+    is($h->{'x-v'}, 'n2-b', 'js_variable: ... and add_header has it');
+
+    # the access log line is written in the log phase, after the response
+    my $log = '';
+    for (1 .. 50) {
+        if (open my $fh, '<', "$P/access.log") { local $/; $log = <$fh> }
+        last if $log =~ /k=b/;
+        sleep 0.05;
+    }
+    is($log, "uri=/t?k=a jsv=n1-a status=200\nuri=/t?k=b jsv=n2-b status=200\n",
+       'js_variable: log_format has the per-request value, not a re-evaluation');
+    check_error_log('js_variable', $off);
+}
+
+# ------------------------------------------------------------------------
+# A client abort while an async access handler waits: the request is freed,
+# the JS that resumes later does not fail, and the worker serves on.
+
+{
+    ok(start_nginx({workers => 1, config => <<'EOF'},
+    location /slow { js_access_handler app.js slow; js_handler app.js content; }
+    location /fast { js_handler app.js content; }
+EOF
+                   'app.js' => <<'EOF'), 'start: abort') or diag(last_start_output());
+export async function slow(req, res) {
+    console.log('access waiting ' + req.url);
+    await new Promise((r) => setTimeout(r, 300));
+    console.log('access resumed ' + req.url);
+}
+export function content(req, res) { res.end('content ' + req.url); }
+EOF
+    my $off = log_offset();
+    my $pid = (worker_pids())[0];
+    my $c = http_start('GET', '/slow?abort');
+    ok(wait_for_log(qr/access waiting/, $off, 5), 'abort: the access handler runs');
+    http_abort($c);
+    ok(wait_for_log(qr/access resumed \/slow\?abort/, $off, 5),
+       'abort: the handler resumes after the client left');
+    sleep 0.2;
+    my ($st, $h, $body) = http_request('GET', '/fast');
+    is("$st $body", '200 content /fast', 'abort: the worker serves the next request');
+    is((worker_pids())[0], $pid, 'abort: same worker');
+    ($st, $h, $body) = http_request('GET', '/slow');
+    is("$st $body", '200 content /slow', 'abort: an async access handler still works');
+    my $qoff = log_offset();
+    ok(stop_nginx(), 'abort: nginx stops on QUIT');
+    unlike(error_log_since($qoff), qr/open socket|left in connection/,
+           'abort: no request left open at exit (the aborted one was freed)');
+    check_error_log('abort', $off);
+}
+
+# ------------------------------------------------------------------------
+# A log handler's async work does not delay the client.
+
+{
+    ok(start_nginx({workers => 1, config => <<'EOF'},
+    location /t { js_log_handler app.js log; return 200 "done"; }
+EOF
+                   'app.js' => <<'EOF'), 'start: async log') or diag(last_start_output());
+export function log(req, res) {
+    const status = res.statusCode;
+    setTimeout(() => console.log('late log status=' + status), 500);
+}
+EOF
+    my $off = log_offset();
+    my ($st, $h, $body, $m) = http_request('GET', '/t');
+    is("$st $body", '200 done', 'async log: response');
+    ok($m->{elapsed} < 0.4, sprintf('async log: not delayed by the log handler\'s timer (%.3fs)',
+                                    $m->{elapsed}));
+    ok(wait_for_log(qr/js: late log status=200/, $off, 5),
+       'async log: the timer ran after the response');
+    check_error_log('async log', $off);
+}
+
+# ------------------------------------------------------------------------
+# A body filter that throws after the headers went out: the connection is
+# closed (the body is incomplete), the error is logged, the worker serves on.
+
+{
+    ok(start_nginx({workers => 1, http_config => $ENV{TEST_NGINX_UPSTREAMS},
+                    config => <<'EOF'},
+    location /t { js_body_filter_handler app.js bad; return 200 "body text"; }
+    location /chunked/ { js_body_filter_handler app.js bad2; proxy_buffering off;
+                         proxy_pass http://be_a; }
+    location /ok { return 200 "ok"; }
+EOF
+                   'app.js' => <<'EOF'), 'start: body filter throws') or diag(last_start_output());
+export function bad(req, res, chunk, last) {
+    throw new Error('body filter boom');
+}
+const dec = new TextDecoder();
+export function bad2(req, res, chunk, last) {
+    if (dec.decode(chunk).includes('world')) throw new Error('body filter boom 2');
+}
+EOF
+    my $off = log_offset();
+    my ($st, $h, $body, $m) = http_request('GET', '/t');
+    # the header was still buffered with the body: nothing went out
+    ok(!$m->{complete} && $m->{closed}, 'body filter throws: connection closed, no complete response');
+    unlike($body // '', qr/body text/, 'body filter throws: the body was not sent');
+
+    ($st, $h, $body, $m) = http_request('GET', '/chunked/x');
+    is($st, 200, 'body filter throws mid-stream: status');
+    ok(!$m->{complete}, 'body filter throws mid-stream: body incomplete');
+    like($body // '', qr/^hello /, 'body filter throws mid-stream: the first chunk went out');
+
+    is((http_request('GET', '/ok'))[2], 'ok', 'body filter throws: the worker serves on');
+    ok(wait_for_log(qr/body filter boom 2/, $off, 3), 'body filter throws: logged');
+    check_error_log('body filter throws', $off, allow_js_exception => 1);
+    like(error_log_since($off), qr/js exception: Error: body filter boom\n\s+at Object\.bad /,
+         'body filter throws: js exception with the stack');
+}
+
+# ------------------------------------------------------------------------
+# Body filters on large bodies only in files: a 100 KB static file and a
+# proxied response spooled to a temporary file (tiny proxy buffers). JS
+# gets them in pieces; passing pieces unchanged keeps the file as it was.
+
+{
+    my $big = join '', map { sprintf "line %05d hello\n", $_ } 1 .. 6000;
+    write_file('html/big.txt', $big);
+    ok(start_nginx({workers => 1, http_config => $ENV{TEST_NGINX_UPSTREAMS}
+                    . "    server { listen 127.0.0.1:$PC; root $P/html; }\n",
+                    config => <<"EOF"},
+    location /upper/ { root $P/html; rewrite ^/upper(/.*) \$1 break;
+                       js_body_filter_handler app.js upper; }
+    location /same/ { root $P/html; rewrite ^/same(/.*) \$1 break;
+                      js_body_filter_handler app.js same; }
+    location /spooled/ {
+        js_body_filter_handler app.js upper;
+        proxy_buffer_size 1k; proxy_buffers 2 1k; proxy_busy_buffers_size 1k;
+        proxy_max_temp_file_size 10m; proxy_temp_file_write_size 1k;
+        limit_rate 400k;   # a slow client: the upstream outruns it
+        proxy_pass http://127.0.0.1:$PC/;
+    }
+EOF
+                   'app.js' => <<'EOF'), 'start: big bodies') or diag(last_start_output());
+const dec = new TextDecoder();
+export function upper(req, res, chunk, last) {
+    return dec.decode(chunk).toUpperCase() + (last ? '[last]' : '');
+}
+let seen = 0;
+export function same(req, res, chunk, last) {
+    seen += chunk.length;
+    if (last) console.log('same saw ' + seen + ' bytes');
+}
+EOF
+    my $off = log_offset();
+    my ($st, $h, $body, $m) = http_request('GET', '/upper/big.txt');
+    is($st, 200, 'big static: status');
+    ok($body eq uc($big) . '[last]', 'big static: every piece through JS, in order')
+        or diag('got ' . length($body) . ' bytes: ' . substr($body, 0, 80));
+    ($st, $h, $body) = http_request('GET', '/same/big.txt');
+    ok($body eq $big, 'big static passed unchanged: the file as it was')
+        or diag('got ' . length($body) . ' bytes');
+    ok(wait_for_log(qr/js: same saw ${\ length $big} bytes/, $off, 3),
+       'big static passed unchanged: JS saw every byte');
+    ($st, $h, $body) = http_request('GET', '/spooled/big.txt');
+    ok($body eq uc($big) . '[last]', 'spooled proxied body: through JS, in order')
+        or diag('got ' . length($body) . ' bytes: ' . substr($body, 0, 80));
+    like(error_log_since($off), qr/an upstream response is buffered to a temporary file/,
+         'spooled proxied body: it did go through a temporary file');
+    check_error_log('big bodies', $off);
+}
+
+# ------------------------------------------------------------------------
+# njs (ngx_http_js_module) and nv8 in one nginx: njs's js_import/js_content
+# in one location, our js_handler in another.
+
+SKIP: {
+    my $njs = '/usr/lib/nginx/modules/ngx_http_js_module.so';
+    skip("njs not installed ($njs missing: apt-get install libnginx-mod-http-js)", 5)
+        unless -f $njs;
+
+    ok(start_nginx({workers => 1,
+                    main_config => "load_module $njs;",
+                    http_config => "    js_import njs from $P/njs_main.js;",
+                    config => <<'EOF'},
+    location /njs { js_content njs.hello; }
+    location /v8 { js_handler app.js; }
+    location /both { js_access_handler app.js guard; js_content njs.hello; }
+EOF
+                   'njs_main.js' => <<'EOF',
+function hello(r) {
+    r.return(200, 'njs says hi to ' + r.uri + ' ' + (r.headersIn['X-Guard'] || '-'));
+}
+export default { hello };
+EOF
+                   'app.js' => <<'EOF'), 'njs: start with both modules') or diag(last_start_output());
+export default function (req, res) { res.end('nv8 says hi to ' + req.url); }
+export function guard(req, res) { req.headers['x-guard'] = 'nv8'; }
+EOF
+    my $off = log_offset();
+    is((http_request('GET', '/njs'))[2], 'njs says hi to /njs -', 'njs: js_content answers');
+    is((http_request('GET', '/v8'))[2], 'nv8 says hi to /v8', 'njs: js_handler answers');
+    is((http_request('GET', '/both'))[2], 'njs says hi to /both nv8',
+       'njs: nv8 access handler, then njs content handler');
+    check_error_log('njs', $off);
+}
+
+# ------------------------------------------------------------------------
+# Every config in conf/examples/ passes "nginx -t" (its JS compiled too).
+# nginx_test_config() writes a generated nginx.conf; these are whole files,
+# so nginx -t runs on a copy whose prefix has modules/ -> the built module.
+
+{
+    my $repo = "$FindBin::Bin/..";
+    my @confs = sort glob("$repo/conf/examples/*.conf");
+    ok(@confs >= 6, 'examples: at least six configs in conf/examples/');
+    my $dir = "$P/examples";
+    mkdir $dir;
+    mkdir "$dir/conf";
+    system('cp', '-R', "$repo/conf/examples", "$dir/conf/") == 0
+        or die "cp: $?";
+    make_path("$dir/modules", "$dir/build/run");   # as "make run" does
+    my $mod = $ENV{TEST_NGINX_MODULE} || "$repo/modules/ngx_http_v8_module.so";
+    symlink($mod =~ m{^/} ? $mod : "$repo/$mod", "$dir/modules/ngx_http_v8_module.so");
+    my $bin = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+    for my $conf (@confs) {
+        (my $name = $conf) =~ s{.*/}{};
+        my $out = `'$bin' -t -p '$dir/' -c 'conf/examples/$name' 2>&1`;
+        is($?, 0, "examples: nginx -t $name") or diag($out);
+        like($out, qr/test is successful/, "examples: $name: test is successful");
+        unlike($out, qr/\[(?:alert|crit|emerg|warn)\]/, "examples: $name: no warnings");
+    }
+}
+
+__DATA__
+
+=== TEST 1: access: no credentials → 401 with www-authenticate (nginx's page)
+--- js
+export function auth(req, res) {
+    const a = req.headers.authorization;
+    if (a === undefined) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer realm="edge"' });
+        res.end();
+        return;
+    }
+    if (a !== 'Bearer good') {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end('no: ' + a);
+        return;
+    }
+    req.headers['x-user-id'] = '42';
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /api/ { js_access_handler app.js auth; proxy_pass http://be_a; }
+--- request
+GET /api/x
+--- error_code
+401
+--- response_headers
+WWW-Authenticate: Bearer realm="edge"
+--- response_body_like
+<title>401 Authorization Required</title>
+--- no_error_log
+[error]
+
+=== TEST 2: access: wrong credentials → 403 with the handler's body
+--- js
+export function auth(req, res) {
+    const a = req.headers.authorization;
+    if (a === undefined) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer realm="edge"' });
+        res.end();
+        return;
+    }
+    if (a !== 'Bearer good') {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end('no: ' + a);
+        return;
+    }
+    req.headers['x-user-id'] = '42';
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /api/ { js_access_handler app.js auth; proxy_pass http://be_a; }
+--- request
+GET /api/x
+--- more_headers
+Authorization: Bearer bad
+--- error_code
+403
+--- response_headers
+Content-Type: text/plain
+--- response_body
+no: Bearer bad
+
+=== TEST 3: access: good credentials → proxied, upstream sees the added header
+--- js
+export function auth(req, res) {
+    const a = req.headers.authorization;
+    if (a === undefined) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer realm="edge"' });
+        res.end();
+        return;
+    }
+    if (a !== 'Bearer good') {
+        res.writeHead(403, { 'content-type': 'text/plain' });
+        res.end('no: ' + a);
+        return;
+    }
+    req.headers['x-user-id'] = '42';
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /api/ { js_access_handler app.js auth; proxy_pass http://be_a; }
+--- request
+GET /api/x?y=1
+--- more_headers
+Authorization: Bearer good
+--- response_body
+a uri=/api/x?y=1 xa= xb= uid=42
+
+=== TEST 4: 401 from an access handler goes to error_page, header kept
+--- js
+export function auth(req, res) {
+    res.writeHead(401, { 'www-authenticate': 'Basic realm="x"' });
+    res.end();
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    error_page 401 /denied.html;
+    location = /denied.html { return 401 "custom denied page"; }
+    location /api/ { js_access_handler app.js auth; proxy_pass http://be_a; }
+--- request
+GET /api/x
+--- error_code
+401
+--- response_headers
+WWW-Authenticate: Basic realm="x"
+--- response_body
+custom denied page
+
+=== TEST 5: A/B by cookie through a variable: ab=b → upstream b
+--- js
+export function ab(req, res) {
+    const m = /(?:^|;\s*)ab=([ab])/.exec(req.headers.cookie ?? '');
+    req.variables.backend = m && m[1] === 'b' ? 'be_b' : 'be_a';
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    set $backend be_a;
+    location /ab/ { js_rewrite_handler app.js ab; proxy_pass http://$backend; }
+--- request
+GET /ab/page
+--- more_headers
+Cookie: x=1; ab=b
+--- response_body
+b uri=/ab/page
+
+=== TEST 6: A/B by cookie through a variable: ab=a → upstream a
+--- js
+export function ab(req, res) {
+    const m = /(?:^|;\s*)ab=([ab])/.exec(req.headers.cookie ?? '');
+    req.variables.backend = m && m[1] === 'b' ? 'be_b' : 'be_a';
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    set $backend be_b;
+    location /ab/ { js_rewrite_handler app.js ab; proxy_pass http://$backend; }
+--- request
+GET /ab/page
+--- more_headers
+Cookie: ab=a
+--- response_body
+a uri=/ab/page xa= xb= uid=
+
+=== TEST 7: A/B by cookie through a rewrite into two locations
+--- js
+export function ab(req, res) {
+    const b = /(?:^|;\s*)ab=b(?:;|$)/.test(req.headers.cookie ?? '');
+    req.url = (b ? '/to-b' : '/to-a') + req.url;
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /shop/ { js_rewrite_handler app.js ab; }
+    location /to-a/ { proxy_pass http://be_a/; }
+    location /to-b/ { proxy_pass http://be_b/; }
+--- request
+GET /shop/item?id=7
+--- more_headers
+Cookie: ab=b; z=1
+--- response_body
+b uri=/shop/item?id=7
+
+=== TEST 8: URI rewrite in the rewrite phase is what the upstream gets
+--- js
+export function rewrite(req, res) {
+    req.url = req.url.replace(/^\/edge\//, '/backend/');
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /edge/ { js_rewrite_handler app.js rewrite; }
+    location /backend/ { proxy_pass http://be_a; }
+--- request
+GET /edge/a/b?q=1&r=%20
+--- response_body
+a uri=/backend/a/b?q=1&r=%20 xa= xb= uid=
+
+=== TEST 9: URI rewrite: nginx sees the new $uri and $args
+--- js
+export function rewrite(req, res) {
+    if (req.url.startsWith('/old/')) {
+        req.url = '/new/' + req.url.slice(5) + '&added=1';
+    }
+}
+--- config
+    location /old/ { js_rewrite_handler app.js rewrite; return 200 "old"; }
+    location /new/ { js_rewrite_handler app.js rewrite;
+                     return 200 "new uri=$uri args=$args"; }
+--- request
+GET /old/x%20y?k=v
+--- response_body
+new uri=/new/x y args=k=v&added=1
+
+=== TEST 9a: URI rewrite after an await also skips the location's "return"
+--- js
+export async function rewrite(req, res) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (req.url.startsWith('/old/')) req.url = '/new/' + req.url.slice(5);
+}
+--- config
+    location /old/ { js_rewrite_handler app.js rewrite; return 200 "old"; }
+    location /new/ { return 200 "new uri=$uri args=$args"; }
+--- request
+GET /old/p?k=v
+--- response_body
+new uri=/new/p args=k=v
+
+=== TEST 9b: without a URI change the location's rewrite directives run after JS
+--- js
+export function rewrite(req, res) {
+    req.variables.who = 'js saw ' + req.variables.who;
+}
+--- config
+    set $who server;
+    location /r { js_rewrite_handler app.js rewrite; set $who "$who, then set"; return 200 $who; }
+--- request
+GET /r
+--- response_body
+js saw server, then set
+
+=== TEST 10: the same req and res across phases; the rewrite runs again after a URI change
+--- js
+export function rewrite(req, res) {
+    req.seen = (req.seen ?? '') + 'rewrite(' + req.url + ')';
+    if (req.url === '/p/start') req.url = '/p/next';
+}
+export function access(req, res) {
+    req.seen += ' access';
+    res.setHeader('x-from-access', 'yes');
+}
+export function content(req, res) {
+    res.end(req.seen + ' content');
+}
+--- config
+    location /p/ {
+        js_rewrite_handler app.js rewrite;
+        js_access_handler app.js access;
+        js_handler app.js content;
+    }
+--- request
+GET /p/start
+--- response_headers
+X-From-Access: yes
+--- response_body
+rewrite(/p/start)rewrite(/p/next) access content
+
+=== TEST 11: request headers added and removed reach the upstream
+--- js
+export function hdr(req, res) {
+    req.headers['X-A'] = 'added';
+    delete req.headers['x-b'];
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location / { js_access_handler app.js hdr; proxy_pass http://be_a; }
+--- request
+GET /h
+--- more_headers
+X-B: remove-me
+--- response_body
+a uri=/h xa=added xb= uid=
+
+=== TEST 12: request headers changed in rewrite are seen by nginx ($http_*)
+--- js
+export function hdr(req, res) {
+    const old = req.headers['x-a'];
+    req.headers['x-a'] = 'new(' + old + ')';
+    delete req.headers['x-b'];
+    req.headers['x-c'] = 'c';
+}
+--- config
+    location /h { js_rewrite_handler app.js hdr;
+                  return 200 "xa=$http_x_a xb=$http_x_b xc=$http_x_c"; }
+--- request
+GET /h
+--- more_headers
+X-A: one
+X-B: two
+--- response_body
+xa=new(one) xb= xc=c
+
+=== TEST 13: header filter on a proxied response: security headers, upstream header removed
+--- js
+export function sec(req, res) {
+    res.setHeader('Strict-Transport-Security', 'max-age=63072000');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('X-Saw', String(res.getHeader('x-powered-by')) + ' '
+                  + res.hasHeader('content-type') + ' ' + res.statusCode);
+    res.removeHeader('X-Powered-By');
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location / { js_header_filter_handler app.js sec; proxy_pass http://be_a; }
+--- request
+GET /p
+--- response_headers
+Strict-Transport-Security: max-age=63072000
+X-Content-Type-Options: nosniff
+X-Frame-Options: DENY
+X-Saw: upstream-a true 200
+!X-Powered-By
+--- response_body
+a uri=/p xa= xb= uid=
+
+=== TEST 14: header filter on a static file
+--- js
+export function sec(req, res) {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.appendHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Type', res.getHeader('content-type') + ' '
+                  + res.getHeader('content-length'));
+}
+--- config
+    location /static.txt { root $TEST_NGINX_PREFIX/html;
+                           js_header_filter_handler app.js sec; }
+--- request
+GET /static.txt
+--- response_headers
+X-Content-Type-Options: nosniff
+Cache-Control: no-store
+X-Type: text/plain 28
+Content-Length: 28
+--- response_body
+static file says hello world
+
+=== TEST 15: header filter on "return", changing the status
+--- js
+export function sec(req, res) {
+    res.setHeader('X-Frame-Options', 'DENY');
+    if (res.statusCode === 200 && req.url.startsWith('/tea')) {
+        res.statusCode = 418;
+    }
+}
+--- config
+    location /tea { js_header_filter_handler app.js sec; return 200 "I am a teapot"; }
+--- request
+GET /teapot
+--- error_code
+418
+--- response_headers
+X-Frame-Options: DENY
+--- response_body
+I am a teapot
+
+=== TEST 16: header filter sees a JS content handler's headers; getHeaders/getHeaderNames
+--- js
+export function content(req, res) {
+    res.setHeader('Set-Cookie', ['a=1', 'b=2']);
+    res.setHeader('X-One', '1');
+    res.end('body');
+}
+export function filt(req, res) {
+    const h = res.getHeaders();
+    const names = res.getHeaderNames();
+    res.setHeader('X-Report', JSON.stringify(h['set-cookie']) + ' ' + h['x-one']
+                  + ' ' + names.includes('x-one') + ' '
+                  + JSON.stringify(res.getHeader('set-cookie')));
+}
+--- config
+    location /t { js_header_filter_handler app.js filt; js_handler app.js content; }
+--- request
+GET /t
+--- response_headers
+X-Report: ["a=1","b=2"] 1 true ["a=1","b=2"]
+X-One: 1
+--- response_body
+body
+
+=== TEST 17: body filter on a proxied chunked response: replace, drop, append on last
+--- js
+const dec = new TextDecoder();
+export function body(req, res, chunk, last) {
+    if (!(chunk instanceof Uint8Array)) return 'NOT-A-UINT8ARRAY';
+    let s = dec.decode(chunk);
+    if (s.includes('drop')) return last ? '[end]' : null;
+    s = s.replace('world', 'WORLD');
+    return last ? s + '[end]' : s;
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /chunked/ { js_body_filter_handler app.js body;
+                         proxy_buffering off; proxy_http_version 1.1;
+                         proxy_pass http://be_a; }
+--- request
+GET /chunked/x
+--- response_headers
+!Content-Length
+Transfer-Encoding: chunked
+--- response_body
+hello WORLD and bye[end]
+
+=== TEST 18: body filter on a static file: Content-Length removed, text replaced
+--- js
+const dec = new TextDecoder();
+export function body(req, res, chunk, last) {
+    return dec.decode(chunk).replace('hello', 'goodbye');
+}
+--- config
+    location /static.txt { root $TEST_NGINX_PREFIX/html;
+                           js_body_filter_handler app.js body; }
+--- request
+GET /static.txt
+--- response_headers
+!Content-Length
+Transfer-Encoding: chunked
+--- response_body
+static file says goodbye world
+
+=== TEST 19: body filter: undefined passes the chunk unchanged, Uint8Array replaces
+--- js
+export function body(req, res, chunk, last) {
+    if (last) return new Uint8Array([0x21, 0x21]);   // "!!"
+    return undefined;
+}
+--- config
+    location /r { js_body_filter_handler app.js body; return 200 "kept"; }
+--- request
+GET /r
+--- response_body
+!!
+
+=== TEST 20: req.variables: read, unknown and read-only names
+--- js
+export function vars(req, res) {
+    const v = req.variables;
+    const out = [v.request_method, v.uri, v.arg_a, String(v.arg_none),
+                 String(v.http_x_none), v.http_x_h];
+    try { v.no_such_variable_here; out.push('no throw'); }
+    catch (e) { out.push(e.code); }
+    try { v.request_method = 'PUT'; out.push('no throw'); }
+    catch (e) { out.push(e.code); }
+    try { v.no_such_variable_here = '1'; out.push('no throw'); }
+    catch (e) { out.push(e.code); }
+    res.end(out.join('|'));
+}
+--- config
+    location /v { js_handler app.js vars; }
+--- request
+GET /v?a=1
+--- more_headers
+X-H: hv
+--- response_body
+GET|/v|1|undefined|undefined|hv|ERR_NV8_UNKNOWN_VARIABLE|ERR_NV8_READONLY_VARIABLE|ERR_NV8_UNKNOWN_VARIABLE
+
+=== TEST 21: req.variables: JS sets a "set" variable, "return" uses it
+--- js
+export function setx(req, res) {
+    req.variables.x = 'was(' + req.variables.x + ') now js';
+}
+--- config
+    set $x init;
+    location /x { js_rewrite_handler app.js setx; return 200 "x=$x"; }
+--- request
+GET /x
+--- response_body
+x=was(init) now js
+
+=== TEST 22: req.variables: JS sets a "map" variable
+--- js
+export function setm(req, res) {
+    req.variables.m = 'js-' + req.variables.m;
+}
+--- http_config
+    map $arg_k $m { default mapped; }
+--- config
+    location /m { js_rewrite_handler app.js setm; return 200 "m=$m"; }
+--- request
+GET /m?k=1
+--- response_body
+m=js-mapped
+
+=== TEST 23: internal redirect to a URI with args
+--- js
+export function go(req, res) {
+    req.redirect('/target/x?from=js');
+}
+--- config
+    location /src { js_rewrite_handler app.js go; return 200 "not redirected"; }
+    location /target/ { return 200 "target uri=$uri args=$args"; }
+--- request
+GET /src
+--- response_body
+target uri=/target/x args=from=js
+
+=== TEST 24: internal redirect to a named location from an access handler
+--- js
+export async function go(req, res) {
+    await new Promise((r) => setTimeout(r, 20));
+    req.redirect('@fallback');
+}
+--- config
+    location /src { js_access_handler app.js go; return 200 "not redirected"; }
+    location /src2 { js_access_handler app.js go; js_handler app.js never; }
+    location @fallback { return 200 "named uri=$uri"; }
+--- user_files
+>>> never.js
+--- request
+GET /src2
+--- response_body
+named uri=/src2
+
+=== TEST 25: async rewrite with a timer, then async access reading a file
+--- js
+import { readFile } from 'node:fs/promises';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export async function rewrite(req, res) {
+    const t0 = Date.now();
+    await sleep(50);
+    req.waited = Date.now() - t0;
+    req.url = '/backend' + req.url;
+}
+export async function access(req, res) {
+    const token = (await readFile('$TEST_NGINX_PREFIX/token.txt', 'utf8')).trim();
+    if (req.headers['x-token'] !== token) {
+        res.writeHead(403);
+        res.end('bad token');
+        return;
+    }
+    req.headers['x-a'] = 'waited>=45:' + (req.waited >= 45);
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /async/ { js_rewrite_handler app.js rewrite; }
+    location /backend/ { js_access_handler app.js access; proxy_pass http://be_a; }
+--- request
+GET /async/q?z=1
+--- more_headers
+X-Token: s3cret
+--- response_body
+a uri=/backend/async/q?z=1 xa=waited>=45:true xb= uid=
+
+=== TEST 26: async access denies after a readFile
+--- js
+import { readFile } from 'node:fs/promises';
+export async function access(req, res) {
+    const token = (await readFile('$TEST_NGINX_PREFIX/token.txt', 'utf8')).trim();
+    if (req.headers['x-token'] !== token) {
+        res.writeHead(403);
+        res.end('bad token');
+    }
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location / { js_access_handler app.js access; proxy_pass http://be_a; }
+--- request
+GET /x
+--- more_headers
+X-Token: wrong
+--- error_code
+403
+--- response_body
+bad token
+
+=== TEST 27: a throwing rewrite handler → 500, logged with the stack
+--- js
+export function bad(req, res) {
+    throw new Error('rewrite boom');
+}
+--- config
+    location /t { js_rewrite_handler app.js bad; return 200 "ran on"; }
+--- request
+GET /t
+--- error_code
+500
+--- error_log
+js exception
+rewrite boom
+qr/at Object\.bad .*app\.js:2:/
+
+=== TEST 28: a rejecting async access handler → 500, logged
+--- js
+export async function bad(req, res) {
+    await new Promise((r) => setTimeout(r, 10));
+    throw new TypeError('access boom');
+}
+--- config
+    location /t { js_access_handler app.js bad; return 200 "ran on"; }
+    location /u { js_access_handler app.js bad; js_handler app.js bad; }
+--- request
+GET /u
+--- error_code
+500
+--- error_log
+js exception
+TypeError: access boom
+
+=== TEST 29: a throwing header filter → 500
+--- js
+export function bad(req, res) {
+    throw new Error('header filter boom');
+}
+--- config
+    location /t { js_header_filter_handler app.js bad; return 200 "ran on"; }
+--- request
+GET /t
+--- error_code
+500
+--- response_body_like
+500 Internal Server Error
+--- error_log
+js exception
+header filter boom
+
+=== TEST 30: a throwing log handler is logged; the response is unaffected
+--- js
+export function bad(req, res) {
+    throw new Error('log boom');
+}
+--- config
+    location /t { js_log_handler app.js bad; return 200 "fine"; }
+--- request
+GET /t
+--- response_body
+fine
+--- error_log
+js exception
+log boom
+
+=== TEST 31: a throwing js_variable is logged and gives an empty value
+--- js
+export function bad(req) {
+    throw new Error('variable boom');
+}
+--- http_config
+    js_variable $bad app.js bad;
+--- config
+    location /t { return 200 "v=[$bad]"; }
+--- request
+GET /t
+--- response_body
+v=[]
+--- error_log
+js exception
+variable boom
+
+=== TEST 32: log handler sees the final status, headers and request_time
+--- js
+export async function content(req, res) {
+    await new Promise((r) => setTimeout(r, 60));
+    res.writeHead(404, { 'x-h': 'hv' });
+    res.end('gone');
+}
+export function log(req, res) {
+    console.log(`logged status=${res.statusCode} x-h=${res.getHeader('x-h')}`
+                + ` rt=${req.variables.request_time} uri=${req.variables.uri}`);
+}
+--- config
+    location /t { js_log_handler app.js log; js_handler app.js content; }
+--- request
+GET /t
+--- error_code
+404
+--- response_body
+gone
+--- error_log
+qr/js: logged status=404 x-h=hv rt=(?:0\.(?:0[5-9]|[1-9])\d|[1-9]\.\d+) uri=\/t/
+
+=== TEST 33: log handler on a proxied response
+--- js
+export function log(req, res) {
+    console.log(`proxied status=${res.statusCode} up=${req.variables.upstream_status}`
+                + ` powered=${res.getHeader('x-powered-by')}`);
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location / { js_log_handler app.js log; proxy_pass http://be_a; }
+--- request
+GET /z
+--- response_body
+a uri=/z xa= xb= uid=
+--- error_log
+js: proxied status=200 up=200 powered=upstream-a
+
+=== TEST 34: js_variable in add_header, return, map and if
+--- js
+export function v(req) {
+    return 'v-' + req.variables.arg_n;
+}
+--- http_config
+    js_variable $jsv app.js v;
+    map $jsv $mapped { v-7 seven; default other; }
+--- config
+    location /t {
+        add_header X-V $jsv;
+        if ($jsv = v-7) { return 200 "if matched $jsv $mapped"; }
+        return 200 "no match $jsv $mapped";
+    }
+--- request
+GET /t?n=7
+--- response_headers
+X-V: v-7
+--- response_body
+if matched v-7 seven
+
+=== TEST 35: js_variable in proxy_set_header and proxy_pass
+--- js
+export function up(req) {
+    return req.headers['x-want'] === 'b' ? 'be_b' : 'be_a';
+}
+export function uid(req) {
+    return 'user-' + req.url.length;
+}
+--- http_config
+    js_variable $js_up app.js up;
+    js_variable $js_uid app.js uid;
+$TEST_NGINX_UPSTREAMS
+--- config
+    location / { proxy_set_header X-User-Id $js_uid; proxy_pass http://$js_up; }
+--- request
+GET /abc
+--- response_body
+a uri=/abc xa= xb= uid=user-4
+
+=== TEST 36: init worker handler logs; the timer it starts runs outside requests
+--- user_files
+>>> init.js
+export const state = { timer: false };
+export default function () {
+    console.log('init worker ran');
+    setTimeout(() => { state.timer = true; console.log('init timer fired'); }, 30);
+}
+--- js
+import { state } from './init.js';
+export default async function (req, res) {
+    await new Promise((r) => setTimeout(r, 200));
+    res.end('timer=' + state.timer);
+}
+--- http_config
+    js_init_worker_handler init.js;
+--- config
+    location /t { js_handler app.js; }
+--- request
+GET /t
+--- response_body
+timer=true
+--- error_log
+js: init worker ran
+js: init timer fired
+
+=== TEST 37: a throwing init worker handler is logged; the worker serves
+--- user_files
+>>> init.js
+export function boom() { throw new Error('init boom'); }
+--- js
+export default (req, res) => res.end('served');
+--- http_config
+    js_init_worker_handler init.js boom;
+--- config
+    location /t { js_handler app.js; }
+--- request
+GET /t
+--- response_body
+served
+--- error_log
+js exception
+init boom
+
+=== TEST 38: directive errors: js_variable outside http
+--- js
+export default () => 'x';
+--- config
+    js_variable $v app.js;
+--- must_die
+--- error_log
+"js_variable" directive is not allowed here
+
+=== TEST 39: a missing export fails at worker start; the location answers 500
+--- js
+export default (req, res) => res.end('passed');
+--- config
+    location /t { js_access_handler app.js nope; js_handler app.js; }
+--- request
+GET /t
+--- error_code
+500
+--- error_log
+qr/v8 failed to load .*app\.js": TypeError: .*export 'nope' is not a function \(it is undefined\)/
