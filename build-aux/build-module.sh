@@ -54,4 +54,7 @@ make -C "$out" -f objs/Makefile modules > "$out/make.log" 2>&1 \
     || { cat "$out/make.log"; exit 1; }
 
 mkdir -p "$builddir/modules"
-cp "$out/objs/ngx_http_v8_module.so" "$builddir/modules/"
+# replace, never overwrite in place: a running nginx maps the old file
+cp "$out/objs/ngx_http_v8_module.so" "$builddir/modules/.ngx_http_v8_module.so.new"
+mv -f "$builddir/modules/.ngx_http_v8_module.so.new" \
+    "$builddir/modules/ngx_http_v8_module.so"

@@ -142,8 +142,13 @@ ngx_http_v8_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_v8_module);
 
-    if (ctx == NULL || !ctx->filter_body) {
+    if (ctx == NULL || (!ctx->filter_body && ctx->capture == NULL)) {
         return ngx_http_next_body_filter(r, in);
+    }
+
+    if (!ctx->filter_body) {
+        /* a subrequest of JS: its output goes to JS, not to the client */
+        return ngx_http_v8_capture(r, ctx, in);
     }
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
@@ -160,6 +165,14 @@ ngx_http_v8_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
     }
 
     *ll = NULL;
+
+    if (ctx->capture) {
+        rc = ngx_http_v8_capture(r, ctx, out);
+
+        ngx_chain_update_chains(r->pool, &ctx->ffree, &ctx->fbusy, &out,
+                                (ngx_buf_tag_t) &ngx_http_v8_filter_tag);
+        return rc;
+    }
 
     if (out == NULL && !r->connection->buffered && !r->postponed) {
         return NGX_OK;

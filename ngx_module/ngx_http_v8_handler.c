@@ -487,6 +487,14 @@ release:
         ngx_delete_posted_event(&ctx->finalizer);
     }
 
+    if (ctx->resumer.posted) {
+        ngx_delete_posted_event(&ctx->resumer);
+    }
+
+    if (ctx->sr_runner.posted) {
+        ngx_delete_posted_event(&ctx->sr_runner);
+    }
+
     slot = (uint32_t) fmod(ctx->id, NGX_HTTP_V8_SLOT_MAX);
 
     ngx_http_v8_slots[slot].ctx = NULL;

@@ -162,6 +162,7 @@ static const nv8_binding_t  *ngx_http_v8_bindings[] = {
     &ngx_http_v8_binding,
     &ngx_http_v8_phase_binding,
     &ngx_http_v8_filter_binding,
+    &ngx_http_v8_sr_binding,
     NULL
 };
 

@@ -84,6 +84,8 @@ typedef struct {
     ngx_event_t               timer;        /* js_handler_timeout */
     ngx_event_t               finalizer;    /* posted: finalize outside JS */
     ngx_event_t               resumer;      /* posted: run phases again */
+    ngx_event_t               sr_runner;    /* posted: run subrequests */
+    void                     *capture;      /* a subrequest's output */
     ngx_int_t                 rc;           /* to finalize with */
 
     ngx_chain_t              *free;         /* response buffers for reuse */
@@ -142,6 +144,7 @@ extern ngx_v8_runtime_t   ngx_v8_runtime;
 extern const nv8_binding_t  ngx_http_v8_binding;
 extern const nv8_binding_t  ngx_http_v8_phase_binding;
 extern const nv8_binding_t  ngx_http_v8_filter_binding;
+extern const nv8_binding_t  ngx_http_v8_sr_binding;
 
 
 ngx_int_t ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags,
@@ -165,6 +168,8 @@ ngx_int_t ngx_http_v8_log_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_v8_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_v8_filter_init(ngx_conf_t *cf);
+ngx_int_t ngx_http_v8_capture(ngx_http_request_t *sr, ngx_http_v8_ctx_t *ctx,
+    ngx_chain_t *in);
 void ngx_http_v8_init_worker(ngx_cycle_t *cycle,
     ngx_http_v8_main_conf_t *mcf);
 ngx_http_v8_ctx_t *ngx_http_v8_ctx_lookup(double id);

@@ -7,6 +7,8 @@
 // a freed request.
 
 import { EventEmitter } from 'events';
+import { Headers } from 'internal/web/headers';
+import { Response } from 'internal/web/fetch';
 
 const v8 = import.meta.binding('v8');
 
@@ -38,6 +40,37 @@ const JS_ENDED = 1;
 const JS_NEXT = 2;
 
 let phaseBinding = null;
+let srBinding = null;
+
+function subrequestBinding() {
+    srBinding ??= import.meta.binding('http_subrequest');
+    return srBinding;
+}
+
+function latin1(bytes, start, end) {
+    let s = '';
+    for (let i = start; i < end; i += 8192) {
+        s += String.fromCharCode.apply(
+            null, bytes.subarray(i, Math.min(end, i + 8192)));
+    }
+    return s;
+}
+
+/* status, header block and body, as ngx_http_v8_subrequest.c packs them */
+function decodeSubrequest(bytes) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset,
+                              bytes.byteLength);
+    const status = view.getUint32(0, true);
+    const hlen = view.getUint32(4, true);
+    const parts = latin1(bytes, 8, 8 + hlen).split('\0');
+    const headers = new Headers();
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+        headers.append(parts[i], parts[i + 1]);
+    }
+    const body = bytes.subarray(8 + hlen);
+    const nullBody = status === 204 || status === 304 || status < 200;
+    return newSubrequestResponse(nullBody ? null : body, status, headers);
+}
 let filterBinding = null;
 
 function phase() {
@@ -358,6 +391,37 @@ export class IncomingMessage extends EventEmitter {
                 phase().getVar(this._id, name) !== undefined,
         });
         return this._vars;
+    }
+
+    /**
+     * A subrequest to a location of this server (proxy_pass, static files,
+     * another handler), resolved with a fetch-style Response holding the
+     * whole output.
+     * @param {string} uri path and query
+     * @param {{method?: string, headers?: object, body?: string|Uint8Array}}
+     *     [options]
+     * @returns {Promise<Response>}
+     */
+    subrequest(uri, options = {}) {
+        const { method = 'GET', headers, body } = options ?? {};
+        const flat = [];
+        if (headers) {
+            const entries = typeof headers.entries === 'function' &&
+                            !Array.isArray(headers)
+                ? headers.entries() : Object.entries(headers);
+            for (const [k, v] of entries) {
+                flat.push(String(k), String(v));
+            }
+        }
+        if (body !== undefined && body !== null && typeof body !== 'string' &&
+            !ArrayBuffer.isView(body)) {
+            throw new TypeError('subrequest body must be a string or a ' +
+                                'Uint8Array');
+        }
+        return subrequestBinding().start(this._id, String(uri),
+                                         String(method).toUpperCase(), flat,
+                                         body ?? null)
+            .then(decodeSubrequest);
     }
 
     /**
@@ -1164,4 +1228,15 @@ export class FilterResponse {
     removeHeader(name) {
         filter().setHeader(this._id, String(name), null);
     }
+}
+
+/* a Response for any status nginx may give (even those the constructor
+ * refuses, such as 1xx or 6xx-999) */
+function newSubrequestResponse(body, status, headers) {
+    const ok = status >= 200 && status <= 599;
+    const res = new Response(body, { status: ok ? status : 500, headers });
+    if (!ok) {
+        Object.defineProperty(res, 'status', { value: status });
+    }
+    return res;
 }
