@@ -11,6 +11,8 @@ use Time::HiRes qw(sleep time);
 use FindBin;
 use File::Path qw(make_path);
 
+our $TODO;
+
 require_module();
 
 # Two more free ports for the upstream servers in the same nginx.
@@ -43,6 +45,7 @@ $ENV{TEST_NGINX_UPSTREAMS} = <<"EOF";
             return 200 "a uri=\$request_uri xa=\$http_x_a xb=\$http_x_b uid=\$http_x_user_id";
         }
         location /chunked/ { js_handler be.js chunked; }
+        location = /chunked/split { js_handler be.js split; }
     }
     server {
         listen 127.0.0.1:$PB;
@@ -55,6 +58,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 export async function chunked(req, res) {
     res.setHeader('content-type', 'text/plain');
     for (const piece of ['hello ', 'world ', 'drop-me ', 'and bye']) {
+        res.write(piece);
+        await sleep(40);
+    }
+    res.end();
+}
+export async function split(req, res) {
+    res.setHeader('content-type', 'text/plain; charset=utf-8');
+    // a match and a UTF-8 character (\u00e9: c3 a9) split between chunks
+    const enc = new TextEncoder();
+    for (const piece of [enc.encode('Hello Exam'),
+                         new Uint8Array([...enc.encode('ple Corp, caf'), 0xc3]),
+                         new Uint8Array([0xa9, 0x21])]) {
         res.write(piece);
         await sleep(40);
     }
@@ -124,6 +139,15 @@ export async function slow(req, res) {
     console.log('access waiting ' + req.url);
     await new Promise((r) => setTimeout(r, 300));
     console.log('access resumed ' + req.url);
+    if (req.url.includes('end')) {
+        // the client is gone: req says so, its nginx side throws, and
+        // res answers nobody without failing
+        let code = 'no throw';
+        try { req.headers['x-late'] = '1'; } catch (e) { code = e.code; }
+        res.writeHead(403);
+        res.end('too late');
+        console.log(`ended after abort destroyed=${req.destroyed} ${code}`);
+    }
 }
 export function content(req, res) { res.end('content ' + req.url); }
 EOF
@@ -134,6 +158,12 @@ EOF
     http_abort($c);
     ok(wait_for_log(qr/access resumed \/slow\?abort/, $off, 5),
        'abort: the handler resumes after the client left');
+    $c = http_start('GET', '/slow?abort-end');
+    ok(wait_for_log(qr/access waiting \/slow\?abort-end/, $off, 5),
+       'abort, then end: the access handler runs');
+    http_abort($c, rst => 1);
+    ok(wait_for_log(qr/ended after abort destroyed=true ERR_NV8_REQUEST_FINALIZED/, $off, 5),
+       'abort, then end: req.destroyed, header writes throw, res.end() does nothing');
     sleep 0.2;
     my ($st, $h, $body) = http_request('GET', '/fast');
     is("$st $body", '200 content /fast', 'abort: the worker serves the next request');
@@ -259,6 +289,34 @@ EOF
     like(error_log_since($off), qr/an upstream response is buffered to a temporary file/,
          'spooled proxied body: it did go through a temporary file');
     check_error_log('big bodies', $off);
+}
+
+# ------------------------------------------------------------------------
+# TextDecoder's {stream: true}, what a body filter wants for text split
+# between chunks.
+
+{
+    ok(start_nginx({workers => 1, http_config => $ENV{TEST_NGINX_UPSTREAMS},
+                    config => <<'EOF'},
+    location /chunked/ { js_body_filter_handler app.js body;
+                         proxy_buffering off; proxy_pass http://be_a; }
+EOF
+                   'app.js' => <<'EOF'), 'start: TextDecoder stream') or diag(last_start_output());
+const decoders = new WeakMap();
+export function body(req, res, chunk, last) {
+    if (!decoders.has(req)) decoders.set(req, new TextDecoder());
+    return decoders.get(req).decode(chunk, { stream: !last });
+}
+EOF
+    my $off = log_offset();
+    my (undef, undef, $body) = http_request('GET', '/chunked/split');
+    TODO: {
+        local $TODO = 'TextDecoder is non-streaming (lib/internal/encoding.js): '
+                    . '{stream: true} is ignored, a split UTF-8 character becomes two U+FFFD';
+        is($body, "Hello Example Corp, caf\xc3\xa9!",
+           'TextDecoder stream: a character split between chunks survives');
+    }
+    check_error_log('TextDecoder stream', $off);
 }
 
 # ------------------------------------------------------------------------
@@ -435,6 +493,22 @@ WWW-Authenticate: Basic realm="x"
 --- response_body
 custom denied page
 
+=== TEST 4a: the access handler runs before "deny", which still applies after it
+--- js
+export function acc(req, res) {
+    console.log('js access ran for ' + req.url);
+}
+--- config
+    location /d { js_access_handler app.js acc; deny all; return 200 "passed"; }
+    location /e { js_access_handler app.js acc; deny all; proxy_pass http://127.0.0.1:1; }
+--- request
+GET /e
+--- error_code
+403
+--- error_log
+js: js access ran for /e
+access forbidden by rule
+
 === TEST 5: A/B by cookie through a variable: ab=b → upstream b
 --- js
 export function ab(req, res) {
@@ -535,7 +609,21 @@ GET /old/p?k=v
 --- response_body
 new uri=/new/p args=k=v
 
-=== TEST 9b: without a URI change the location's rewrite directives run after JS
+=== TEST 9b: a rewrite handler that always changes req.url: nginx's cycle limit, 500
+--- js
+export function loop(req, res) {
+    req.url = req.url + 'x';
+}
+--- config
+    location /loop/ { js_rewrite_handler app.js loop; return 200 "never"; }
+--- request
+GET /loop/
+--- error_code
+500
+--- error_log
+rewrite or internal redirection cycle while processing "/loop/xxxxxxxxxx
+
+=== TEST 9c: without a URI change the location's rewrite directives run after JS
 --- js
 export function rewrite(req, res) {
     req.variables.who = 'js saw ' + req.variables.who;
@@ -722,6 +810,50 @@ GET /chunked/x
 Transfer-Encoding: chunked
 --- response_body
 hello WORLD and bye[end]
+
+=== TEST 17a: body filter keeping state per request: a match and a UTF-8 character split between chunks
+--- js
+// bytes at the end of "b" that begin a UTF-8 character "b" does not complete
+function incomplete(b) {
+    for (let i = 1; i <= 3 && i <= b.length; i++) {
+        const c = b[b.length - i];
+        if ((c & 0xc0) !== 0x80) {
+            const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+            return need > i ? i : 0;
+        }
+    }
+    return 0;
+}
+const state = new WeakMap();               // per request: req is the key
+const decoder = new TextDecoder();
+export function replace(req, res, chunk, last) {
+    let s = state.get(req);
+    if (s === undefined) {
+        s = { carry: new Uint8Array(0), tail: '', calls: 0 };
+        state.set(req, s);
+    }
+    s.calls++;
+    const bytes = new Uint8Array(s.carry.length + chunk.length);
+    bytes.set(s.carry);
+    bytes.set(chunk, s.carry.length);
+    const n = last ? 0 : incomplete(bytes);
+    s.carry = bytes.slice(bytes.length - n);
+    const from = 'Example Corp';
+    let text = s.tail + decoder.decode(bytes.subarray(0, bytes.length - n));
+    text = text.replaceAll(from, 'ACME');
+    const keep = last ? 0 : Math.min(text.length, from.length - 1);
+    s.tail = text.slice(text.length - keep);
+    return text.slice(0, text.length - keep) + (last ? ` [${s.calls > 2}]` : '');
+}
+--- http_config
+$TEST_NGINX_UPSTREAMS
+--- config
+    location /chunked/ { js_body_filter_handler app.js replace;
+                         proxy_buffering off; proxy_pass http://be_a; }
+--- request
+GET /chunked/split
+--- response_body escaped
+Hello ACME, caf\xc3\xa9! [true]
 
 === TEST 18: body filter on a static file: Content-Length removed, text replaced
 --- js
