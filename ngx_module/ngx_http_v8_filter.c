@@ -131,6 +131,7 @@ ngx_http_v8_header_filter(ngx_http_request_t *r)
 static ngx_int_t
 ngx_http_v8_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 {
+    void                    *cap;
     ngx_int_t                rc;
     ngx_chain_t             *cl, *out, **ll;
     ngx_http_v8_ctx_t       *ctx;
@@ -140,15 +141,16 @@ ngx_http_v8_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
         return ngx_http_next_body_filter(r, in);
     }
 
+    cap = ngx_http_v8_capture_of(r);
     ctx = ngx_http_get_module_ctx(r, ngx_http_v8_module);
 
-    if (ctx == NULL || (!ctx->filter_body && ctx->capture == NULL)) {
-        return ngx_http_next_body_filter(r, in);
-    }
+    if (ctx == NULL || !ctx->filter_body) {
+        if (cap) {
+            /* a subrequest of JS: its output goes to JS, not the client */
+            return ngx_http_v8_capture(r, cap, in);
+        }
 
-    if (!ctx->filter_body) {
-        /* a subrequest of JS: its output goes to JS, not to the client */
-        return ngx_http_v8_capture(r, ctx, in);
+        return ngx_http_next_body_filter(r, in);
     }
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
@@ -166,8 +168,8 @@ ngx_http_v8_body_filter(ngx_http_request_t *r, ngx_chain_t *in)
 
     *ll = NULL;
 
-    if (ctx->capture) {
-        rc = ngx_http_v8_capture(r, ctx, out);
+    if (cap) {
+        rc = ngx_http_v8_capture(r, cap, out);
 
         ngx_chain_update_chains(r->pool, &ctx->ffree, &ctx->fbusy, &out,
                                 (ngx_buf_tag_t) &ngx_http_v8_filter_tag);

@@ -85,7 +85,6 @@ typedef struct {
     ngx_event_t               finalizer;    /* posted: finalize outside JS */
     ngx_event_t               resumer;      /* posted: run phases again */
     ngx_event_t               sr_runner;    /* posted: run subrequests */
-    void                     *capture;      /* a subrequest's output */
     ngx_int_t                 rc;           /* to finalize with */
 
     ngx_chain_t              *free;         /* response buffers for reuse */
@@ -168,7 +167,8 @@ ngx_int_t ngx_http_v8_log_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_v8_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 ngx_int_t ngx_http_v8_filter_init(ngx_conf_t *cf);
-ngx_int_t ngx_http_v8_capture(ngx_http_request_t *sr, ngx_http_v8_ctx_t *ctx,
+void *ngx_http_v8_capture_of(ngx_http_request_t *r);
+ngx_int_t ngx_http_v8_capture(ngx_http_request_t *sr, void *cap,
     ngx_chain_t *in);
 void ngx_http_v8_init_worker(ngx_cycle_t *cycle,
     ngx_http_v8_main_conf_t *mcf);

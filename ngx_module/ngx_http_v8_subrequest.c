@@ -81,7 +81,7 @@ ngx_http_v8_subrequest(nv8_call_t *call)
     nv8_promise_t             *promise;
     ngx_pool_cleanup_t        *cln;
     ngx_http_request_t        *r, *sr;
-    ngx_http_v8_ctx_t         *ctx, *sctx;
+    ngx_http_v8_ctx_t         *ctx;
     ngx_http_v8_capture_t     *cap;
     ngx_http_request_body_t   *rb;
     ngx_http_post_subrequest_t  *ps;
@@ -223,14 +223,6 @@ ngx_http_v8_subrequest(nv8_call_t *call)
         return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_CHAR",
                          "invalid subrequest header");
     }
-
-    /* the subrequest's own context marks its output for capture */
-    sctx = ngx_http_v8_ctx_get(sr);
-    if (sctx == NULL) {
-        return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
-    }
-
-    sctx->capture = cap;
 
     promise = nv8_promise_create(call);
     if (promise == NULL) {
@@ -380,19 +372,36 @@ ngx_http_v8_sr_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
 }
 
 
+/*
+ * The capture of a subrequest JS made, or NULL.  It is found through the
+ * post_subrequest handler, which survives internal redirects (error_page,
+ * try_files) that clear the subrequest's module contexts.
+ */
+
+void *
+ngx_http_v8_capture_of(ngx_http_request_t *r)
+{
+    if (r == r->main || r->post_subrequest == NULL
+        || r->post_subrequest->handler != ngx_http_v8_sr_done)
+    {
+        return NULL;
+    }
+
+    return r->post_subrequest->data;
+}
+
+
 /* the body filter's part: a captured subrequest's output stays here */
 
 ngx_int_t
-ngx_http_v8_capture(ngx_http_request_t *sr, ngx_http_v8_ctx_t *ctx,
-    ngx_chain_t *in)
+ngx_http_v8_capture(ngx_http_request_t *sr, void *data, ngx_chain_t *in)
 {
+    ngx_http_v8_capture_t *cap = data;
+
     u_char                 *d;
     size_t                  size, want;
     ngx_buf_t              *b;
     ngx_chain_t            *cl;
-    ngx_http_v8_capture_t  *cap;
-
-    cap = ctx->capture;
 
     for (cl = in; cl; cl = cl->next) {
         b = cl->buf;
