@@ -159,10 +159,11 @@ ngx_http_v8_ctx_get(ngx_http_request_t *r)
 
     lcf = ngx_http_get_module_loc_conf(r, ngx_http_v8_module);
 
-    /* JS keeps the same req and res for every handler of the request,
-     * and must hear when it ends to let them go */
-    if (lcf->rewrite || lcf->access || lcf->header_filter
-        || lcf->body_filter || lcf->log)
+    /* with several handlers, JS keeps the same req and res for all of
+     * them, and must hear when the request ends to let them go */
+    if ((lcf->handler != NULL) + (lcf->rewrite != NULL)
+        + (lcf->access != NULL) + (lcf->header_filter != NULL)
+        + (lcf->body_filter != NULL) + (lcf->log != NULL) > 1)
     {
         ctx->multi = 1;
         ctx->watch |= NGX_HTTP_V8_WATCH_CLOSE;
