@@ -84,6 +84,16 @@ ngx_http_v8_phase(ngx_http_request_t *r, ngx_http_v8_handler_t *h,
         return ctx->rc;
     }
 
+    if (what == NGX_HTTP_V8_RUN_REWRITE && !ctx->multi) {
+        /*
+         * alone in its location, but a new req.url finds another whose
+         * handlers must get the same req and res: JS keeps them, and
+         * hears when the request ends
+         */
+        ctx->multi = 1;
+        ctx->watch |= NGX_HTTP_V8_WATCH_CLOSE;
+    }
+
     ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "http v8 phase %ui handler \"%V\"", what, &h->path);
 
