@@ -115,6 +115,14 @@ ngx_http_v8_header_filter(ngx_http_request_t *r)
     if (lcf->body_filter && !r->header_only) {
         /* the body changes: its length and ranges of it are unknown */
         ctx->filter_body = 1;
+
+        /*
+         * called for each chunk: every call gets the same req and res
+         * (state per request lives on them), so JS keeps them, and hears
+         * when the request ends, even with no other handler
+         */
+        ctx->multi = 1;
+        ctx->watch |= NGX_HTTP_V8_WATCH_CLOSE;
         r->filter_need_in_memory = 1;
 
         if (r == r->main) {
