@@ -1320,3 +1320,38 @@ GET /t
 500
 --- error_log
 qr/v8 failed to load .*app\.js": TypeError: .*export 'nope' is not a function \(it is undefined\)/
+
+=== TEST 40: an access handler reads the request body, then denies
+--- js
+const read = (req) => new Promise((r) => { let d = ''; req.on('data', (c) => d += new TextDecoder().decode(c)); req.on('end', () => r(d)); });
+export async function acc(req, res) {
+    const b = await read(req);
+    if (b.includes('bad')) { res.writeHead(403); res.end('denied ' + b.length); return; }
+    req.bodyText = b;
+}
+export function content(req, res) { res.end('content got ' + req.bodyText); }
+--- config
+    location /t { js_access_handler app.js acc; js_handler app.js content; }
+--- request
+POST /t
+this is bad
+--- error_code
+403
+--- response_body
+denied 11
+=== TEST 41: an access handler reads the request body, the content handler gets what it kept
+--- js
+const read = (req) => new Promise((r) => { let d = ''; req.on('data', (c) => d += new TextDecoder().decode(c)); req.on('end', () => r(d)); });
+export async function acc(req, res) {
+    const b = await read(req);
+    if (b.includes('bad')) { res.writeHead(403); res.end('denied ' + b.length); return; }
+    req.bodyText = b;
+}
+export function content(req, res) { res.end('content got ' + req.bodyText); }
+--- config
+    location /t { js_access_handler app.js acc; js_handler app.js content; }
+--- request
+POST /t
+this is good
+--- response_body
+content got this is good
