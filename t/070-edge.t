@@ -396,6 +396,38 @@ EOF
 }
 
 # ------------------------------------------------------------------------
+# Filters and gzip: JS sees the body before nginx compresses it, and the
+# header filter runs before gzip adds Content-Encoding.
+
+{
+    require IO::Uncompress::Gunzip;
+    write_file('html/g.txt', 'hello gzip world ' x 200);
+    ok(start_nginx({workers => 1, config => <<"EOF"},
+    gzip on; gzip_min_length 1; gzip_types text/plain;
+    location /g.txt { root $P/html; js_body_filter_handler app.js body;
+                      js_header_filter_handler app.js head; }
+EOF
+                   'app.js' => <<'EOF'), 'start: gzip') or diag(last_start_output());
+const dec = new TextDecoder();
+export function body(req, res, chunk, last) {
+    return dec.decode(chunk).replaceAll('gzip', 'GZIP');
+}
+export function head(req, res) {
+    res.setHeader('x-ce', String(res.getHeader('content-encoding')));
+}
+EOF
+    my $off = log_offset();
+    my ($st, $h, $body) = http_request('GET', '/g.txt', headers => ['Accept-Encoding: gzip']);
+    is($h->{'content-encoding'}, 'gzip', 'gzip: the response is compressed');
+    is($h->{'x-ce'}, 'undefined', 'gzip: the header filter ran before gzip');
+    my $out = '';
+    IO::Uncompress::Gunzip::gunzip(\$body => \$out);
+    ok($out eq 'hello GZIP world ' x 200, 'gzip: JS changed the plain text, then nginx compressed it')
+        or diag(substr($out, 0, 60));
+    check_error_log('gzip', $off);
+}
+
+# ------------------------------------------------------------------------
 # njs (ngx_http_js_module) and nv8 in one nginx: njs's js_import/js_content
 # in one location, our js_handler in another.
 
@@ -773,6 +805,46 @@ X-A: one
 X-B: two
 --- response_body
 xa=new(one) xb= xc=c
+
+=== TEST 12a: known request headers: cookies, User-Agent, X-Forwarded-For, Host; a variable with a set handler
+--- js
+export function rw(req, res) {
+    req.headers.cookie = 'ab=b; k=v';
+    req.headers['user-agent'] = 'JS/1.0';
+    delete req.headers['x-forwarded-for'];
+    req.headers.host = 'example.org';
+    req.variables.limit_rate = '12345';
+}
+--- config
+    location /h { js_rewrite_handler app.js rw;
+                  return 200 "ab=$cookie_ab k=$cookie_k ua=$http_user_agent xff=[$http_x_forwarded_for] hh=$http_host host=$host lr=$limit_rate"; }
+--- request
+GET /h
+--- more_headers
+Cookie: ab=a
+X-Forwarded-For: 1.2.3.4
+X-Forwarded-For: 5.6.7.8
+User-Agent: curl
+--- response_body
+ab=b k=v ua=JS/1.0 xff=[] hh=example.org host=localhost lr=12345
+
+=== TEST 12b: deleting repeated and known request headers
+--- js
+export function rw(req, res) {
+    delete req.headers.cookie;
+    delete req.headers['user-agent'];
+}
+--- config
+    location /h { js_rewrite_handler app.js rw;
+                  return 200 "ab=[$cookie_ab] cd=[$cookie_c] ua=[$http_user_agent] hc=[$http_cookie]"; }
+--- request
+GET /h
+--- more_headers
+Cookie: ab=a
+Cookie: c=d
+User-Agent: curl
+--- response_body
+ab=[] cd=[] ua=[] hc=[]
 
 === TEST 13: header filter on a proxied response: security headers, upstream header removed
 --- js
