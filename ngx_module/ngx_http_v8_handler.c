@@ -718,6 +718,24 @@ ngx_http_v8_ctx_lookup(double id)
 }
 
 
+/* JS of the request was stopped by a limit: it fails */
+
+void
+ngx_http_v8_terminated(double id)
+{
+    ngx_http_v8_ctx_t  *ctx;
+
+    ctx = ngx_http_v8_ctx_lookup(id);
+
+    if (ctx == NULL || ctx->done) {
+        return;
+    }
+
+    ngx_http_v8_finish(ctx, ctx->header_sent
+                            ? NGX_ERROR : NGX_HTTP_INTERNAL_SERVER_ERROR);
+}
+
+
 ngx_log_t *
 ngx_http_v8_context_log(double id)
 {

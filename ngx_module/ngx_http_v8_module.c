@@ -109,6 +109,27 @@ static ngx_command_t  ngx_http_v8_commands[] = {
       offsetof(ngx_http_v8_loc_conf_t, buffering),
       NULL },
 
+    { ngx_string("js_cpu_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_v8_main_conf_t, cpu_limit),
+      NULL },
+
+    { ngx_string("js_heap_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_v8_main_conf_t, heap_limit),
+      NULL },
+
+    { ngx_string("js_buffers_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_v8_main_conf_t, buffers_limit),
+      NULL },
+
     { ngx_string("js_v8_thread_pool_size"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -193,6 +214,9 @@ ngx_http_v8_create_main_conf(ngx_conf_t *cf)
      */
 
     mcf->threads = NGX_CONF_UNSET_UINT;
+    mcf->cpu_limit = NGX_CONF_UNSET_MSEC;
+    mcf->heap_limit = NGX_CONF_UNSET_SIZE;
+    mcf->buffers_limit = NGX_CONF_UNSET_SIZE;
 
     return mcf;
 }
@@ -204,6 +228,17 @@ ngx_http_v8_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_http_v8_main_conf_t  *mcf = conf;
 
     ngx_conf_init_uint_value(mcf->threads, 4);
+
+    /* on by default: one runaway script must not take the worker down */
+    ngx_conf_init_msec_value(mcf->cpu_limit, 1000);
+    ngx_conf_init_size_value(mcf->heap_limit, 256 * 1024 * 1024);
+    ngx_conf_init_size_value(mcf->buffers_limit, 256 * 1024 * 1024);
+
+    if (mcf->heap_limit && mcf->heap_limit < 16 * 1024 * 1024) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"js_heap_limit\" must be at least 16m, or 0");
+        return NGX_CONF_ERROR;
+    }
 
     return NGX_CONF_OK;
 }
@@ -505,6 +540,7 @@ ngx_http_v8_postconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_v8_init_process(ngx_cycle_t *cycle)
 {
+    nv8_runtime_conf_t        limits;
     ngx_http_v8_main_conf_t  *mcf;
 
     if (ngx_process != NGX_PROCESS_WORKER
@@ -526,14 +562,20 @@ ngx_http_v8_init_process(ngx_cycle_t *cycle)
      * ("exited with fatal code 2 and cannot be respawned").
      */
 
+    ngx_memzero(&limits, sizeof(nv8_runtime_conf_t));
+    limits.cpu_limit_ms = mcf->cpu_limit;
+    limits.heap_max = mcf->heap_limit;
+    limits.buffers_max = mcf->buffers_limit;
+
     if (ngx_v8_runtime_init(cycle, &mcf->flags, mcf->threads,
-                            ngx_http_v8_bindings)
+                            ngx_http_v8_bindings, &limits)
         != NGX_OK)
     {
         return NGX_OK;
     }
 
     ngx_v8_runtime.context_log = ngx_http_v8_context_log;
+    ngx_v8_runtime.terminated = ngx_http_v8_terminated;
 
     (void) ngx_http_v8_handlers_load(cycle, mcf);
 

@@ -48,6 +48,9 @@ typedef struct {
     ngx_uint_t                threads;
     ngx_str_t                 flags;
     ngx_http_v8_handler_t    *init_worker;
+    ngx_msec_t                cpu_limit;    /* js_cpu_limit */
+    size_t                    heap_limit;   /* js_heap_limit */
+    size_t                    buffers_limit;    /* js_buffers_limit */
 } ngx_http_v8_main_conf_t;
 
 
@@ -135,6 +138,7 @@ typedef struct {
     ngx_event_t               event;        /* loop timeout, or posted */
     ngx_log_t                *log;
     ngx_log_t              *(*context_log)(double id);
+    void                    (*terminated)(double id);
 } ngx_v8_runtime_t;
 
 
@@ -147,7 +151,8 @@ extern const nv8_binding_t  ngx_http_v8_sr_binding;
 
 
 ngx_int_t ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags,
-    ngx_uint_t threads, const nv8_binding_t **bindings);
+    ngx_uint_t threads, const nv8_binding_t **bindings,
+    nv8_runtime_conf_t *limits);
 void ngx_v8_runtime_exit(ngx_cycle_t *cycle);
 void ngx_v8_loop_arm(void);
 
@@ -174,6 +179,7 @@ void ngx_http_v8_init_worker(ngx_cycle_t *cycle,
     ngx_http_v8_main_conf_t *mcf);
 ngx_http_v8_ctx_t *ngx_http_v8_ctx_lookup(double id);
 ngx_log_t *ngx_http_v8_context_log(double id);
+void ngx_http_v8_terminated(double id);
 void ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc);
 void ngx_http_v8_writer(ngx_http_request_t *r);
 ngx_chain_t *ngx_http_v8_get_buf(ngx_pool_t *pool, ngx_chain_t **free,

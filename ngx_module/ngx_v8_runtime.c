@@ -14,6 +14,8 @@
 
 static void ngx_v8_log(void *data, nv8_int_t level, double context,
     const char *msg, size_t len);
+static void ngx_v8_terminated(void *data, double context, const char *why,
+    size_t len);
 static void ngx_v8_loop_handler(ngx_event_t *ev);
 
 
@@ -22,7 +24,7 @@ ngx_v8_runtime_t  ngx_v8_runtime;
 
 ngx_int_t
 ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags, ngx_uint_t threads,
-    const nv8_binding_t **bindings)
+    const nv8_binding_t **bindings, nv8_runtime_conf_t *limits)
 {
     int                  fd;
     char                *err, *v8_flags;
@@ -52,8 +54,12 @@ ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags, ngx_uint_t threads,
     ngx_memzero(&conf, sizeof(nv8_runtime_conf_t));
     conf.host.data = &ngx_v8_runtime;
     conf.host.log = ngx_v8_log;
+    conf.host.terminated = ngx_v8_terminated;
     conf.bindings = bindings;
     conf.embedded = 1;
+    conf.cpu_limit_ms = limits->cpu_limit_ms;
+    conf.heap_max = limits->heap_max;
+    conf.buffers_max = limits->buffers_max;
 
     err = NULL;
 
@@ -215,4 +221,19 @@ ngx_v8_log(void *data, nv8_int_t level, double context, const char *msg,
     }
 
     ngx_log_error((ngx_uint_t) level, log, 0, "%*s", len, msg);
+}
+
+
+/* a limit stopped JS running for a request: log it, fail the request */
+
+static void
+ngx_v8_terminated(void *data, double context, const char *why, size_t len)
+{
+    ngx_v8_runtime_t *v8rt = data;
+
+    ngx_v8_log(v8rt, NV8_LOG_ERR, context, why, len);
+
+    if (context != 0 && v8rt->terminated) {
+        v8rt->terminated(context);
+    }
 }

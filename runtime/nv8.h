@@ -75,6 +75,13 @@ typedef struct {
     void                    (*log)(void *data, nv8_int_t level,
                                    double context, const char *msg,
                                    size_t len);
+    /*
+     * A limit (CPU time, heap) stopped JS that ran for "context" outside
+     * a hook call (a microtask, a promise continuation): the host logs
+     * "why" and fails that request.  May be NULL.
+     */
+    void                    (*terminated)(void *data, double context,
+                                          const char *why, size_t len);
 } nv8_host_t;
 
 
@@ -137,6 +144,15 @@ typedef struct {
                                                by nv8_runtime_create() */
     unsigned                  embedded:1;   /* driven by a host loop: the
                                                loop is kept alive */
+
+    /* limits, 0: none */
+    uint64_t                  cpu_limit_ms; /* one run of JS, from an entry
+                                               (a hook call, a timer, a
+                                               settled promise and the
+                                               microtasks after it) to its
+                                               return: terminated past it */
+    size_t                    heap_max;     /* V8 heap, bytes */
+    size_t                    buffers_max;  /* ArrayBuffer memory, bytes */
 } nv8_runtime_conf_t;
 
 

@@ -169,6 +169,7 @@ nv8_timers_immediate(nv8_call_t *call)
 static void
 nv8_timers_fire(uv_timer_t *timer)
 {
+    int             n;
     nv8_arg_t       arg;
     nv8_runtime_t  *rt;
 
@@ -181,14 +182,27 @@ nv8_timers_fire(uv_timer_t *timer)
     arg.type = NV8_ARG_NUMBER;
     arg.number = (double) uv_now(&rt->loop);
 
-    /* the hook re-arms the timer itself through schedule() */
-    (void) nv8_hook_call(rt, NV8_HOOK_TIMERS, 0, &arg, 1, NULL, NULL);
+    /*
+     * The hook re-arms the timer itself through schedule().  A callback a
+     * limit terminated ends the hook early, the rest of the due timers
+     * and the re-arming with it: call again, for the others.
+     */
+    for (n = 0; n < 16; n++) {
+        if (nv8_hook_call(rt, NV8_HOOK_TIMERS, 0, &arg, 1, NULL, NULL)
+            == NV8_OK)
+        {
+            break;
+        }
+
+        arg.number = (double) uv_now(&rt->loop);
+    }
 }
 
 
 static void
 nv8_timers_check(uv_check_t *check)
 {
+    int             n;
     nv8_runtime_t  *rt;
 
     rt = check->loop->data;
@@ -197,7 +211,13 @@ nv8_timers_check(uv_check_t *check)
         return;
     }
 
-    (void) nv8_hook_call(rt, NV8_HOOK_IMMEDIATES, 0, NULL, 0, NULL, NULL);
+    for (n = 0; n < 16; n++) {
+        if (nv8_hook_call(rt, NV8_HOOK_IMMEDIATES, 0, NULL, 0, NULL, NULL)
+            == NV8_OK)
+        {
+            break;
+        }
+    }
 }
 
 

@@ -20,6 +20,9 @@ extern "C" {
 #endif
 
 
+typedef struct nv8_watchdog_s  nv8_watchdog_t;
+
+
 struct nv8_runtime_s {
     uv_loop_t                 loop;
     uv_timer_t                timer;        /* the earliest JS timer */
@@ -36,6 +39,10 @@ struct nv8_runtime_s {
     void                     *v8;           /* nv8::Runtime, the shim's */
     size_t                    uncaught;
     size_t                    work;         /* uv_work_t in flight */
+    nv8_watchdog_t           *watchdog;     /* js_cpu_limit, or NULL */
+    uint64_t                  cpu_limit_ms;
+    size_t                    heap_max;
+    size_t                    buffers_max;
     unsigned                  stopped:1;
     unsigned                  destroying:1;
 };
@@ -53,8 +60,23 @@ extern const nv8_builtin_t    nv8_builtins[];
 extern const size_t           nv8_builtins_n;
 
 
+/*
+ * The CPU watchdog (nv8_watchdog.c): a thread that stops a run of JS
+ * longer than the limit.  enter/leave bracket every outermost run; they
+ * cost two atomic stores unless the watchdog fired.
+ */
+nv8_watchdog_t *nv8__watchdog_start(nv8_runtime_t *rt, uint64_t limit_ms);
+void nv8__watchdog_stop(nv8_watchdog_t *wd);
+void nv8__watchdog_enter(nv8_watchdog_t *wd);
+void nv8__watchdog_leave(nv8_watchdog_t *wd);
+/* in V8's interrupt: 1 if the current run is over the limit */
+int nv8__watchdog_confirm(nv8_watchdog_t *wd);
+
 /* the shim: nv8_v8.cc */
 nv8_int_t nv8__v8_create(nv8_runtime_t *rt, char **err);
+/* from the watchdog thread: V8's interrupt, which asks
+ * nv8__watchdog_confirm() and terminates the run if it says so */
+void nv8__v8_interrupt(nv8_runtime_t *rt);
 void nv8__v8_destroy(nv8_runtime_t *rt);
 double nv8__v8_context(nv8_runtime_t *rt);
 

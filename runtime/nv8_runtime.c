@@ -44,6 +44,9 @@ nv8_runtime_create(const nv8_runtime_conf_t *conf, char **err)
     }
 
     rt->host = conf->host;
+    rt->cpu_limit_ms = conf->cpu_limit_ms;
+    rt->heap_max = conf->heap_max;
+    rt->buffers_max = conf->buffers_max;
     rt->host_bindings = conf->bindings;
 
     rt->module_paths = nv8_strv_dup(conf->module_paths);
@@ -77,6 +80,18 @@ nv8_runtime_create(const nv8_runtime_conf_t *conf, char **err)
         return NULL;
     }
 
+    if (rt->cpu_limit_ms) {
+        rt->watchdog = nv8__watchdog_start(rt, rt->cpu_limit_ms);
+
+        if (rt->watchdog == NULL) {
+            if (err) {
+                *err = nv8__strdup_printf("cannot start the CPU watchdog");
+            }
+            (void) nv8_runtime_destroy(rt);
+            return NULL;
+        }
+    }
+
     return rt;
 }
 
@@ -106,6 +121,11 @@ nv8_runtime_destroy(nv8_runtime_t *rt)
     }
 
     uv_run(&rt->loop, UV_RUN_NOWAIT);
+
+    if (rt->watchdog) {
+        nv8__watchdog_stop(rt->watchdog);
+        rt->watchdog = NULL;
+    }
 
     nv8__v8_destroy(rt);
 

@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -43,6 +45,8 @@ using v8::Exception;
 using v8::External;
 using v8::FixedArray;
 using v8::Float64Array;
+using v8::StackFrame;
+using v8::StackTrace;
 using v8::Function;
 using v8::FunctionCallbackInfo;
 using v8::FunctionTemplate;
@@ -110,7 +114,100 @@ struct Runtime {
     Global<Value>             fetch_error;  /* the exception behind the
                                                last FetchTree() error */
     int                       depth;
+    bool                      terminating;  /* a limit stopped this run */
+    bool                      heap_hit;     /* near the heap limit */
+    std::string               terminated;   /* why, for the error */
+    double                    terminated_ctx;
 };
+
+
+/* ArrayBuffer memory within a limit: past it, allocations fail and JS
+ * gets V8's RangeError; backing stores freed on GC threads count down */
+class LimitedAllocator : public ArrayBuffer::Allocator {
+public:
+    LimitedAllocator(size_t max)
+        : base_(ArrayBuffer::Allocator::NewDefaultAllocator()), max_(max),
+          used_(0) {}
+    ~LimitedAllocator() override { delete base_; }
+
+    void *Allocate(size_t n) override {
+        return Take(n) ? Keep(base_->Allocate(n), n) : nullptr;
+    }
+
+    void *AllocateUninitialized(size_t n) override {
+        return Take(n) ? Keep(base_->AllocateUninitialized(n), n) : nullptr;
+    }
+
+    void Free(void *data, size_t n) override {
+        base_->Free(data, n);
+        used_.fetch_sub(n, std::memory_order_relaxed);
+    }
+
+private:
+    bool Take(size_t n) {
+        size_t  used = used_.fetch_add(n, std::memory_order_relaxed);
+
+        if (max_ != 0 && used + n > max_) {
+            used_.fetch_sub(n, std::memory_order_relaxed);
+            return false;
+        }
+
+        return true;
+    }
+
+    void *Keep(void *p, size_t n) {
+        if (p == nullptr) {
+            used_.fetch_sub(n, std::memory_order_relaxed);
+        }
+
+        return p;
+    }
+
+    ArrayBuffer::Allocator   *base_;
+    size_t                    max_;
+    std::atomic<size_t>       used_;
+};
+
+
+/*
+ * Every outermost run of JS goes between Enter() and Leave(): the CPU
+ * watchdog times it, and a run a limit terminated has the termination
+ * cancelled before any other JS runs.
+ */
+
+static inline void
+Enter(Runtime *r)
+{
+    if (r->depth++ == 0 && r->rt->watchdog != nullptr) {
+        nv8__watchdog_enter(r->rt->watchdog);
+    }
+}
+
+
+static inline void
+Leave(Runtime *r, bool report = true)
+{
+    if (--r->depth != 0) {
+        return;
+    }
+
+    if (r->rt->watchdog != nullptr) {
+        nv8__watchdog_leave(r->rt->watchdog);
+    }
+
+    if (!r->terminating) {
+        return;
+    }
+
+    r->terminating = false;
+    r->isolate->CancelTerminateExecution();
+
+    /* a hook call's caller reports it; for other runs, the host */
+    if (report && r->rt->host.terminated != nullptr) {
+        r->rt->host.terminated(r->rt->host.data, r->terminated_ctx,
+                               r->terminated.data(), r->terminated.size());
+    }
+}
 
 
 class StaticOneByte : public String::ExternalOneByteStringResource {
@@ -232,6 +329,12 @@ static std::string
 FormatTryCatch(Isolate *isolate, Local<Context> context, TryCatch &tc)
 {
     if (tc.HasTerminated()) {
+        Runtime  *r = static_cast<Runtime *>(isolate->GetData(0));
+
+        if (!r->terminated.empty()) {
+            return r->terminated;
+        }
+
         return "execution terminated";
     }
 
@@ -274,9 +377,9 @@ Drain(Runtime *r)
         return;
     }
 
-    r->depth++;
+    Enter(r);
     r->isolate->PerformMicrotaskCheckpoint();
-    r->depth--;
+    Leave(r);
 
     if (!r->rejections.empty()) {
         ProcessRejections(r);
@@ -800,12 +903,13 @@ Load(Runtime *r, Local<Context> context, const std::string &key,
         return MaybeLocal<Module>();
     }
 
-    r->depth++;
+    Enter(r);
     bool ok = module->Evaluate(context).ToLocal(&result);
-    r->depth--;
+    bool stopped = r->terminating;
+    Leave(r, false);
 
     if (!ok) {
-        *err = FormatTryCatch(isolate, context, tc);
+        *err = stopped ? r->terminated : FormatTryCatch(isolate, context, tc);
         return MaybeLocal<Module>();
     }
 
@@ -1380,6 +1484,114 @@ nv8_process_exit(void)
 }
 
 
+/* limits */
+
+static std::string
+Where(Isolate *isolate)
+{
+    Local<StackTrace>  st = StackTrace::CurrentStackTrace(isolate, 1);
+
+    if (st->GetFrameCount() == 0) {
+        return "";
+    }
+
+    Local<StackFrame>  f = st->GetFrame(isolate, 0);
+    String::Utf8Value  name(isolate, f->GetScriptName());
+
+    return std::string(" at ") + (*name ? *name : "<anonymous>") + ":"
+           + std::to_string(f->GetLineNumber()) + ":"
+           + std::to_string(f->GetColumn());
+}
+
+
+/* on the loop thread, at a point where JS may be inspected: stop the run */
+static void
+Stop(Isolate *isolate, Runtime *r, const std::string &why)
+{
+    r->terminating = true;
+    r->terminated = why + Where(isolate);
+    r->terminated_ctx = CurrentContext(r, isolate->GetCurrentContext());
+
+    isolate->TerminateExecution();
+}
+
+
+static void
+Interrupt(Isolate *isolate, void *data)
+{
+    Runtime  *r = static_cast<Runtime *>(data);
+
+    if (r->terminating || r->rt->watchdog == nullptr
+        || !nv8__watchdog_confirm(r->rt->watchdog))
+    {
+        return;
+    }
+
+    Stop(isolate, r, "terminated: JavaScript ran for more than "
+                     + std::to_string(r->rt->cpu_limit_ms)
+                     + "ms without returning (js_cpu_limit)");
+}
+
+
+extern "C" void
+nv8__v8_interrupt(nv8_runtime_t *rt)
+{
+    Runtime  *r = Get(rt);
+
+    r->isolate->RequestInterrupt(Interrupt, r);
+}
+
+
+static void
+HeapInterrupt(Isolate *isolate, void *data)
+{
+    Runtime  *r = static_cast<Runtime *>(data);
+
+    if (!r->heap_hit) {
+        return;
+    }
+
+    r->heap_hit = false;
+
+    if (r->depth > 0 && !r->terminating) {
+        Stop(isolate, r, "terminated: the V8 heap limit (js_heap_limit, "
+                         + std::to_string(r->rt->heap_max >> 20)
+                         + " MB) was reached");
+    }
+}
+
+
+/*
+ * The heap is nearly full, in a GC: no JS may be touched here.  Ask for an
+ * interrupt, which stops the running JS (its garbage is then
+ * collectable), and give V8 room to get there.  If that is not enough V8
+ * gives up, and OutOfMemory() ends the process.
+ */
+
+static size_t
+NearHeapLimit(void *data, size_t current, size_t initial)
+{
+    Runtime  *r = static_cast<Runtime *>(data);
+
+    if (!r->heap_hit) {
+        r->heap_hit = true;
+        r->isolate->RequestInterrupt(HeapInterrupt, r);
+    }
+
+    return current + (current >> 2) + (16 << 20);
+}
+
+
+static void
+OutOfMemory(const char *location, bool is_heap)
+{
+    /* no JS can run any more: the host's master starts a fresh process */
+    fprintf(stderr, "nv8: V8 is out of %s memory (%s), the process exits\n",
+            is_heap ? "heap" : "process", location ? location : "");
+    _exit(1);
+}
+
+
 /* runtime */
 
 extern "C" nv8_int_t
@@ -1392,9 +1604,16 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     r = new Runtime;
     r->rt = rt;
     r->depth = 0;
-    r->allocator = ArrayBuffer::Allocator::NewDefaultAllocator();
+    r->terminating = false;
+    r->heap_hit = false;
+    r->terminated_ctx = 0;
+    r->allocator = new LimitedAllocator(rt->buffers_max);
 
     params.array_buffer_allocator = r->allocator;
+
+    if (rt->heap_max != 0) {
+        params.constraints.ConfigureDefaultsFromHeapSize(0, rt->heap_max);
+    }
 
     r->isolate = Isolate::New(params);
     rt->v8 = r;
@@ -1407,6 +1626,8 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     isolate->SetHostInitializeImportMetaObjectCallback(ImportMeta);
     isolate->SetHostImportModuleDynamicallyCallback(ImportDynamic);
     isolate->SetCaptureStackTraceForUncaughtExceptions(true, 10);
+    isolate->AddNearHeapLimitCallback(NearHeapLimit, r);
+    isolate->SetOOMErrorHandler(OutOfMemory);
 
     Isolate::Scope  is(isolate);
     HandleScope     hs(isolate);
@@ -1588,17 +1809,26 @@ nv8_hook_call(nv8_runtime_t *rt, nv8_hook_e hook, double ctx,
 
     TryCatch  tc(isolate);
 
-    r->depth++;
+    Enter(r);
     bool ok = r->hooks[hook].Get(isolate)
               ->Call(context, v8::Undefined(isolate), (int) nargs, argv)
               .ToLocal(&ret);
-    r->depth--;
+    bool stopped = r->terminating;
+    Leave(r, false);
 
     if (!ok) {
-        text = FormatTryCatch(isolate, context, tc);
+        text = stopped ? r->terminated : FormatTryCatch(isolate, context, tc);
         tc.Reset();
 
-        if (err != nullptr) {
+        if (stopped && r->terminated_ctx != ctx
+            && r->rt->host.terminated != nullptr)
+        {
+            /* JS of another request (a timer's) was stopped: its host
+             * fails that request; this call just failed */
+            r->rt->host.terminated(r->rt->host.data, r->terminated_ctx,
+                                   text.data(), text.size());
+
+        } else if (err != nullptr) {
             *err = Dup(text);
 
         } else {
