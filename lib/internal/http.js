@@ -198,6 +198,15 @@ export function dispatch(id, index, method, url, version, hasBody, what,
     if (what === RUN_BODY_FILTER) {
         const out = h.fn(req, entry.fres, chunk, last === 1);
         if (out !== undefined) {
+            if (out !== null && typeof out !== 'string' &&
+                !ArrayBuffer.isView(out) && !(out instanceof ArrayBuffer)) {
+                // said here: the binding's message names no filter
+                const err = new TypeError('a body filter must return a ' +
+                    'string, a Uint8Array, null or undefined (it returned ' +
+                    `${typeof out === 'object' ? 'an object' : typeof out})`);
+                err.code = 'ERR_INVALID_RETURN_VALUE';
+                throw err;
+            }
             filter().result(id, out);
         }
         return JS_NEXT;
