@@ -210,9 +210,13 @@ EOF
     location /t { js_body_filter_handler app.js bad; return 200 "body text"; }
     location /chunked/ { js_body_filter_handler app.js bad2; proxy_buffering off;
                          proxy_pass http://be_a; }
+    location /num { js_body_filter_handler app.js num; return 200 "body text"; }
     location /ok { return 200 "ok"; }
 EOF
                    'app.js' => <<'EOF'), 'start: body filter throws') or diag(last_start_output());
+export function num(req, res, chunk, last) {
+    return 42;
+}
 export function bad(req, res, chunk, last) {
     throw new Error('body filter boom');
 }
@@ -231,6 +235,11 @@ EOF
     is($st, 200, 'body filter throws mid-stream: status');
     ok(!$m->{complete}, 'body filter throws mid-stream: body incomplete');
     like($body // '', qr/^hello /, 'body filter throws mid-stream: the first chunk went out');
+
+    ($st, $h, $body, $m) = http_request('GET', '/num');
+    ok(!$m->{complete} && $m->{closed}, 'body filter returns a number: connection closed');
+    ok(wait_for_log(qr/js exception: TypeError: a body filter must return a string, a Uint8Array, null or undefined \(it returned number\)\n\s+at /, $off, 3),
+       'body filter returns a number: a clear error, with the stack');
 
     is((http_request('GET', '/ok'))[2], 'ok', 'body filter throws: the worker serves on');
     ok(wait_for_log(qr/body filter boom 2/, $off, 3), 'body filter throws: logged');
@@ -1427,3 +1436,64 @@ POST /t
 this is good
 --- response_body
 content got this is good
+
+=== TEST 42: js_handler_timeout bounds an access handler that never finishes
+--- js
+export function acc(req, res) {
+    return new Promise(() => {});
+}
+--- config
+    js_handler_timeout 200ms;
+    location /u { js_access_handler app.js acc; proxy_pass http://127.0.0.1:1; }
+--- request
+GET /u
+--- error_code
+500
+--- error_log
+qr/v8 handler ".*app\.js" timed out after 200ms without finishing/
+
+=== TEST 43: an async header filter: its synchronous part applies, a warning says the promise is ignored
+--- js
+export async function hf(req, res) {
+    res.setHeader('x-sync-part', '1');
+    await new Promise((r) => setTimeout(r, 10));
+    try {
+        res.setHeader('x-after-await', '1');
+        console.log('late setHeader: no throw');
+    } catch (e) {
+        console.log('late setHeader: ' + e.code);
+    }
+}
+--- config
+    location /t { js_header_filter_handler app.js hf; return 200 "x"; }
+--- request
+GET /t
+--- response_headers
+X-Sync-Part: 1
+!X-After-Await
+--- response_body
+x
+--- wait
+0.3
+--- error_log
+js: a header filter must be synchronous: its promise is ignored
+late setHeader: ERR_NV8_REQUEST_FINALIZED
+
+=== TEST 44: js_variable converts what it returns to a string; undefined and null give ""
+--- js
+export const num = () => 42;
+export const obj = () => ({ a: 1 });
+export const undef = () => undefined;
+export const nul = () => null;
+--- http_config
+    js_variable $num app.js num;
+    js_variable $obj app.js obj;
+    js_variable $undef app.js undef;
+    js_variable $nul app.js nul;
+--- config
+    location /t { return 200 "$num|$obj|[$undef]|[$nul]"; }
+--- request
+GET /t
+--- response_body
+42|[object Object]|[]|[]
+
