@@ -483,7 +483,7 @@ ngx_http_v8_out_status(nv8_call_t *call)
 static nv8_int_t
 ngx_http_v8_out_headers(nv8_call_t *call)
 {
-    u_char              *p;
+    u_char              *p, *lm;
     size_t               n;
     nv8_str_t           *items;
     ngx_uint_t           i;
@@ -497,7 +497,7 @@ ngx_http_v8_out_headers(nv8_call_t *call)
     }
 
     r = ctx->request;
-    n = 4;
+    n = 6;
 
     for (part = &r->headers_out.headers.part; part; part = part->next) {
         n += 2 * part->nelts;
@@ -505,12 +505,24 @@ ngx_http_v8_out_headers(nv8_call_t *call)
 
     items = ngx_palloc(r->pool, n * sizeof(nv8_str_t));
     p = ngx_pnalloc(r->pool, NGX_OFF_T_LEN);
+    lm = ngx_pnalloc(r->pool, sizeof("Mon, 28 Sep 1970 06:00:00 GMT") - 1);
 
-    if (items == NULL || p == NULL) {
+    if (items == NULL || p == NULL || lm == NULL) {
         return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
     }
 
     n = 0;
+
+    if (r->headers_out.last_modified == NULL
+        && r->headers_out.last_modified_time != -1)
+    {
+        /* a static file's: nginx's header filter makes the header later */
+        items[n].data = "Last-Modified";
+        items[n++].len = sizeof("Last-Modified") - 1;
+        items[n].data = (char *) lm;
+        items[n++].len = ngx_http_time(lm, r->headers_out.last_modified_time)
+                         - lm;
+    }
 
     if (r->headers_out.content_type.len) {
         items[n].data = "Content-Type";
