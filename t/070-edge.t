@@ -437,6 +437,64 @@ EOF
 }
 
 # ------------------------------------------------------------------------
+# A header filter and the headers nginx keeps outside its list: a static
+# file's Last-Modified (a time until nginx's header filter formats it),
+# Content-Type, Content-Length, ETag, Location, Server.
+
+{
+    write_file('html/lm.txt', 'last modified');
+    utime(784111777, 784111777, "$P/html/lm.txt");
+    ok(start_nginx({workers => 1, config => <<"EOF"},
+    location / { root $P/html; js_header_filter_handler app.js hf; }
+EOF
+                   'app.js' => <<'EOF'), 'start: known response headers') or diag(last_start_output());
+export function hf(req, res) {
+    res.setHeader('x-seen', [res.getHeader('last-modified'), res.getHeader('content-type'),
+                             res.getHeader('content-length'), res.hasHeader('etag')].join('|'));
+    const q = req.url.slice(req.url.indexOf('?') + 1);
+    if (q === 'change') {
+        res.setHeader('Content-Type', 'application/x-edge');
+        res.removeHeader('Last-Modified');
+        res.removeHeader('ETag');
+        res.setHeader('Server', 'edge');
+    } else if (q === 'redirect') {
+        res.statusCode = 302;
+        res.setHeader('Location', '/elsewhere');
+    } else if (q === 'errors') {
+        const codes = [];
+        for (const f of [() => { res.statusCode = 99; },
+                         () => res.setHeader('bad name', 'x'),
+                         () => res.setHeader('x-ok', 'a\nb')]) {
+            try { f(); codes.push('no throw'); } catch (e) { codes.push(e.code); }
+        }
+        res.setHeader('x-errors', codes.join(',') + ' status=' + res.statusCode);
+    }
+}
+EOF
+    my $off = log_offset();
+    my ($st, $h, $body) = http_request('GET', '/lm.txt');
+    is($h->{'last-modified'}, 'Sun, 06 Nov 1994 08:49:37 GMT', 'known headers: the file\'s Last-Modified');
+    is($h->{'x-seen'}, 'Sun, 06 Nov 1994 08:49:37 GMT|text/plain|13|true',
+       'known headers: the filter sees Last-Modified, Content-Type, Content-Length, ETag');
+
+    ($st, $h, $body) = http_request('GET', '/lm.txt?change');
+    is($h->{'content-type'}, 'application/x-edge', 'known headers: Content-Type replaced');
+    ok(!exists $h->{'last-modified'} && !exists $h->{'etag'},
+       'known headers: Last-Modified and ETag removed');
+    is($h->{server}, 'edge', 'known headers: Server replaced');
+    is($body, 'last modified', 'known headers: the body is unchanged');
+
+    ($st, $h) = http_request('GET', '/lm.txt?redirect');
+    is($st, 302, 'known headers: status changed to 302');
+    like($h->{location} // '', qr{^(?:http://[^/]+)?/elsewhere$}, 'known headers: Location set');
+
+    ($st, $h) = http_request('GET', '/lm.txt?errors');
+    is($h->{'x-errors'}, 'ERR_HTTP_INVALID_STATUS_CODE,ERR_INVALID_HTTP_TOKEN,ERR_INVALID_CHAR status=200',
+       'known headers: a bad status, header name or value throws, nothing changes');
+    check_error_log('known response headers', $off);
+}
+
+# ------------------------------------------------------------------------
 # njs (ngx_http_js_module) and nv8 in one nginx: njs's js_import/js_content
 # in one location, our js_handler in another.
 
