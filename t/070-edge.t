@@ -495,6 +495,52 @@ EOF
 }
 
 # ------------------------------------------------------------------------
+# Log handlers: the status of an aborted request (499) and of a failing
+# one, and what an access handler left on req; js_init_worker_handler in
+# each of two workers.
+
+{
+    my $off = log_offset();
+    ok(start_nginx({workers => 2, http_config => "    js_init_worker_handler app.js init;",
+                    config => <<'EOF'},
+    location /slow { js_access_handler app.js acc; js_log_handler app.js log;
+                     js_handler app.js slow; }
+    location /fail { js_rewrite_handler app.js fail; js_log_handler app.js log; }
+EOF
+                   'app.js' => <<'EOF'), 'start: log statuses') or diag(last_start_output());
+export function init() { console.log('init in this worker'); }
+export function acc(req, res) { req.user = 'u-' + req.url.length; }
+export async function slow(req, res) {
+    await new Promise((r) => setTimeout(r, 300));
+    res.end('slow');
+}
+export function fail(req, res) { throw new Error('fail for the log'); }
+export function log(req, res) {
+    console.log(`log ${req.variables.uri} status=${res.statusCode} user=${req.user}`);
+}
+EOF
+    my @pids = sort { $a <=> $b } worker_pids();
+    is(scalar @pids, 2, 'init worker: two workers');
+    for my $pid (@pids) {
+        ok(wait_for_log(qr/\[info\] $pid#\d+: js: init in this worker/, $off, 5),
+           "init worker: ran in worker $pid");
+    }
+
+    my $c = http_start('GET', '/slow');
+    sleep 0.1;
+    http_abort($c);
+    ok(wait_for_log(qr/js: log \/slow status=499 user=u-5/, $off, 5),
+       'log handler: an aborted request logs 499, with what the access handler set');
+    my ($st) = http_request('GET', '/fail');
+    is($st, 500, 'log handler: a failing rewrite handler answers 500');
+    ok(wait_for_log(qr/js: log \/fail status=500 user=undefined/, $off, 5),
+       'log handler: ... and the log handler sees 500');
+    check_error_log('log statuses', $off, allow_js_exception => 1);
+    unlike(error_log_since($off), qr/js exception: (?!Error: fail for the log)/,
+           'log statuses: no js exception but the expected one');
+}
+
+# ------------------------------------------------------------------------
 # njs (ngx_http_js_module) and nv8 in one nginx: njs's js_import/js_content
 # in one location, our js_handler in another.
 
