@@ -1601,3 +1601,70 @@ GET /t
 --- response_body
 42|[object Object]|[]|[]
 
+
+=== TEST 46: req.url rejects what nginx would not take; req.redirect() only in rewrite and access; array header values
+--- js
+export function rw(req, res) {
+    const out = [];
+    for (const u of ['noslash', '/../etc/passwd', '/a b', '/ok%00x', '']) {
+        try { req.url = u; out.push('no throw ' + req.url); } catch (e) { out.push(e.code); }
+    }
+    let r = 'none';
+    try { req.redirect(''); } catch (e) { r = e.code; }
+    req.headers['x-multi'] = ['a', 'b'];
+    req.out = out.join(',') + ' redirect("")=' + r;
+}
+export function content(req, res) {
+    let e1 = 'none';
+    try { req.redirect('/x'); } catch (e) { e1 = e.code; }
+    res.end(`${req.out} | content redirect: ${e1} | ${req.url} | ${req.variables.http_x_multi}`);
+}
+--- config
+    location /t { js_rewrite_handler app.js rw; js_handler app.js content; }
+--- request
+GET /t
+--- response_body
+ERR_INVALID_URL,ERR_INVALID_URL,ERR_INVALID_URL,ERR_INVALID_URL,ERR_INVALID_URL redirect("")=ERR_INVALID_URL | content redirect: ERR_NV8_PHASE | /t | a, b
+
+=== TEST 47: a handler that redirects and then ends the response: the response wins
+--- js
+export function rw(req, res) {
+    req.redirect('/target');
+    res.writeHead(403);
+    res.end('ended');
+}
+--- config
+    location /t { js_rewrite_handler app.js rw; }
+    location /target { return 200 "target"; }
+--- request
+GET /t
+--- error_code
+403
+--- response_body
+ended
+
+=== TEST 48: a server-level js_rewrite_handler applies to every location; a location's own replaces it
+--- js
+export function srv(req, res) { req.headers['x-by'] = 'server'; }
+export function loc(req, res) { req.headers['x-by'] = 'location'; }
+--- config
+    js_rewrite_handler app.js srv;
+    location /a { return 200 "a $http_x_by"; }
+    location /b { js_rewrite_handler app.js loc; return 200 "b $http_x_by"; }
+--- request
+GET /b
+--- response_body
+b location
+
+=== TEST 49: a server-level js_rewrite_handler applies to every location (inherited)
+--- js
+export function srv(req, res) { req.headers['x-by'] = 'server'; }
+export function loc(req, res) { req.headers['x-by'] = 'location'; }
+--- config
+    js_rewrite_handler app.js srv;
+    location /a { return 200 "a $http_x_by"; }
+    location /b { js_rewrite_handler app.js loc; return 200 "b $http_x_by"; }
+--- request
+GET /a
+--- response_body
+a server
