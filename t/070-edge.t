@@ -1668,3 +1668,23 @@ export function loc(req, res) { req.headers['x-by'] = 'location'; }
 GET /a
 --- response_body
 a server
+
+=== TEST 50: a body filter turns off ranges: a Range request gets the whole filtered body, a weak ETag
+--- js
+const dec = new TextDecoder();
+export function bf(req, res, chunk, last) {
+    return dec.decode(chunk).toUpperCase() + (last ? '!' : '');
+}
+--- config
+    location /static.txt { root $TEST_NGINX_PREFIX/html; js_body_filter_handler app.js bf; }
+--- request
+GET /static.txt
+--- more_headers
+Range: bytes=0-4
+--- error_code
+200
+--- response_headers
+!Content-Range
+!Accept-Ranges
+--- response_body
+STATIC FILE SAYS HELLO WORLD!
