@@ -1688,3 +1688,45 @@ Range: bytes=0-4
 !Accept-Ranges
 --- response_body
 STATIC FILE SAYS HELLO WORLD!
+
+=== TEST 51: an async access handler sets the header auth_request's subrequest checks: allowed
+--- js
+export async function acc(req, res) {
+    await new Promise((r) => setTimeout(r, 10));
+    req.headers['x-token'] = req.headers['x-raw'] === 'ok' ? 'good' : 'bad';
+}
+export function hf(req, res) { res.setHeader('x-hf', 'ran'); }
+--- config
+    location /p { js_access_handler app.js acc; auth_request /auth; js_header_filter_handler app.js hf; return 200 "passed"; }
+    location /q { js_access_handler app.js acc; auth_request /auth; js_header_filter_handler app.js hf; proxy_pass http://127.0.0.1:$TEST_NGINX_PORT/be; }
+    location /be { return 200 "be"; }
+    location = /auth { internal; js_access_handler app.js acc; js_header_filter_handler app.js hf;
+                       if ($http_x_token = good) { return 204; } return 403; }
+--- request
+GET /q
+--- more_headers
+X-Raw: ok
+--- response_headers
+X-Hf: ran
+--- response_body
+be
+
+=== TEST 52: an async access handler sets the header auth_request's subrequest checks: denied
+--- js
+export async function acc(req, res) {
+    await new Promise((r) => setTimeout(r, 10));
+    req.headers['x-token'] = req.headers['x-raw'] === 'ok' ? 'good' : 'bad';
+}
+export function hf(req, res) { res.setHeader('x-hf', 'ran'); }
+--- config
+    location /p { js_access_handler app.js acc; auth_request /auth; js_header_filter_handler app.js hf; return 200 "passed"; }
+    location /q { js_access_handler app.js acc; auth_request /auth; js_header_filter_handler app.js hf; proxy_pass http://127.0.0.1:$TEST_NGINX_PORT/be; }
+    location /be { return 200 "be"; }
+    location = /auth { internal; js_access_handler app.js acc; js_header_filter_handler app.js hf;
+                       if ($http_x_token = good) { return 204; } return 403; }
+--- request
+GET /q
+--- more_headers
+X-Raw: no
+--- error_code
+403
