@@ -541,6 +541,71 @@ EOF
 }
 
 # ------------------------------------------------------------------------
+# The examples of docs/api/edge.md for js_init_worker_handler (a list read
+# at worker start, used by an access handler) and js_log_handler (lines
+# batched by a timer that outlives the requests).
+
+{
+    write_file('allowed.json', '["k1", "k2"]');
+    my $off = log_offset();
+    ok(start_nginx({workers => 1, http_config => "    js_init_worker_handler state.js init;",
+                    config => <<'EOF'},
+    location /api { js_access_handler auth.js; js_log_handler log.js log; return 200 "in"; }
+    location /api2 { js_access_handler auth.js; js_log_handler log.js log; js_handler auth.js ok; }
+EOF
+                   'state.js' => <<"EOF",
+import { readFile } from 'node:fs/promises';
+
+export const state = { allowed: new Set() };
+
+async function reload() {
+    const list = JSON.parse(await readFile('$P/allowed.json', 'utf8'));
+    state.allowed = new Set(list);
+}
+
+export async function init() {
+    await reload();
+    setInterval(() => reload().catch(console.error), 60_000);
+}
+EOF
+                   'auth.js' => <<'EOF',
+import { state } from './state.js';
+
+export default function (req, res) {
+    if (!state.allowed.has(req.headers['x-api-key'])) {
+        res.writeHead(403);
+        res.end();
+    }
+}
+export function ok(req, res) { res.end('in'); }
+EOF
+                   'log.js' => <<'EOF'), 'start: docs examples') or diag(last_start_output());
+// one JSON line per request, written in batches once a second
+const batch = [];
+let timer = null;
+
+export function log(req, res) {
+    batch.push(JSON.stringify({
+        status: res.statusCode, uri: req.variables.uri,
+        rt: Number(req.variables.request_time), user: req.user ?? null,
+    }));
+    timer ??= setTimeout(() => {
+        console.info(batch.splice(0).join('\n'));
+        timer = null;
+    }, 1000);
+}
+EOF
+    sleep 0.2;
+    my @r = map { [http_request('GET', $_->[0], headers => ["X-Api-Key: $_->[1]"])] }
+            ['/api2', 'k1'], ['/api2', 'nope'], ['/api2', 'k2'];
+    is(join(' ', map { $_->[0] } @r), '200 403 200', 'docs examples: the list from init decides');
+    ok(wait_for_log(qr/js: \{"status":200,"uri":"\/api2","rt":[\d.]+,"user":null\}\n\{"status":403,"uri":"\/api2","rt":[\d.]+,"user":null\}\n\{"status":200,/,
+                    $off, 5),
+       'docs examples: the log batch, written after the requests');
+    check_error_log('docs examples', $off);
+}
+
+# ------------------------------------------------------------------------
 # njs (ngx_http_js_module) and nv8 in one nginx: njs's js_import/js_content
 # in one location, our js_handler in another.
 
