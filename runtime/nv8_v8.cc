@@ -15,6 +15,7 @@
 #include <libplatform/libplatform.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1438,6 +1439,14 @@ nv8_process_init(const char *v8_flags, unsigned threads)
         snprintf(buf, sizeof(buf), "%u", threads);
         setenv("UV_THREADPOOL_SIZE", buf, 1);
     }
+
+    /*
+     * Large buffers (bodies, ArrayBuffers) come and go all the time; with
+     * glibc's sliding mmap threshold they end up in the heap once one is
+     * freed, and the worker's RSS keeps what a burst of them took.  A
+     * fixed threshold gives every large block back when it is freed.
+     */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
 
     /* import ... assert { type: 'json' }, as Node enables it on V8 10 */
     v8::V8::SetFlagsFromString("--harmony-import-assertions");
