@@ -1406,6 +1406,8 @@ export function bad(req, res) {
 GET /t
 --- response_body
 fine
+--- wait
+0.2
 --- error_log
 js exception
 log boom
@@ -1446,6 +1448,8 @@ GET /t
 404
 --- response_body
 gone
+--- wait
+0.2
 --- error_log
 qr/js: logged status=404 x-h=hv rt=(?:0\.(?:0[5-9]|[1-9])\d|[1-9]\.\d+) uri=\/t/
 
@@ -1463,6 +1467,8 @@ $TEST_NGINX_UPSTREAMS
 GET /z
 --- response_body
 a uri=/z xa= xb= uid=
+--- wait
+0.2
 --- error_log
 js: proxied status=200 up=200 powered=upstream-a
 
