@@ -249,9 +249,10 @@ EOF
 }
 
 # ------------------------------------------------------------------------
-# Body filters on large bodies only in files: a 100 KB static file and a
-# proxied response spooled to a temporary file (tiny proxy buffers). JS
-# gets them in pieces; passing pieces unchanged keeps the file as it was.
+# Body filters on large bodies that nginx keeps in files: a 100 KB static
+# file and a proxied response spooled to a temporary file (tiny proxy
+# buffers, a slow client).  JS gets them in pieces, in order, and passing
+# the pieces unchanged sends the file as it was.
 
 {
     my $big = join '', map { sprintf "line %05d hello\n", $_ } 1 .. 6000;
