@@ -320,12 +320,8 @@ export function body(req, res, chunk, last) {
 EOF
     my $off = log_offset();
     my (undef, undef, $body) = http_request('GET', '/chunked/split');
-    TODO: {
-        local $TODO = 'TextDecoder is non-streaming (lib/internal/encoding.js): '
-                    . '{stream: true} is ignored, a split UTF-8 character becomes two U+FFFD';
-        is($body, "Hello Example Corp, caf\xc3\xa9!",
-           'TextDecoder stream: a character split between chunks survives');
-    }
+    is($body, "Hello Example Corp, caf\xc3\xa9!",
+       'TextDecoder stream: a character split between chunks survives');
     check_error_log('TextDecoder stream', $off);
 }
 
