@@ -26,6 +26,8 @@ static char *ngx_http_v8_init_worker_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_v8_variable_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static ngx_http_v8_handler_t *ngx_http_v8_handler_add(ngx_conf_t *cf,
     ngx_command_t *cmd, ngx_str_t *value, ngx_uint_t n, ngx_uint_t kind);
 static ngx_int_t ngx_http_v8_init_process(ngx_cycle_t *cycle);
@@ -128,6 +130,13 @@ static ngx_command_t  ngx_http_v8_commands[] = {
       ngx_conf_set_size_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_v8_main_conf_t, buffers_limit),
+      NULL },
+
+    { ngx_string("js_fs_root"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_v8_fs_root,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("js_v8_thread_pool_size"),
@@ -504,6 +513,52 @@ ngx_http_v8_handler_add(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *value,
 }
 
 
+/* js_fs_root dir ...: node:fs stays beneath these directories */
+
+static char *
+ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_v8_main_conf_t  *mcf = conf;
+
+    ngx_str_t        *value, *root;
+    ngx_uint_t        i;
+    ngx_file_info_t   fi;
+
+    if (mcf->fs_roots == NULL) {
+        mcf->fs_roots = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+        if (mcf->fs_roots == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        root = ngx_array_push(mcf->fs_roots);
+        if (root == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *root = value[i];
+
+        /* relative to the conf prefix; NUL-terminated for the runtime */
+        if (ngx_conf_full_name(cf->cycle, root, 1) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_file_info(root->data, &fi) == NGX_FILE_ERROR
+            || !ngx_is_dir(&fi))
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "js_fs_root \"%V\" is not a directory", root);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 static ngx_int_t
 ngx_http_v8_postconfiguration(ngx_conf_t *cf)
 {
@@ -540,6 +595,9 @@ ngx_http_v8_postconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_v8_init_process(ngx_cycle_t *cycle)
 {
+    ngx_str_t                *root;
+    ngx_uint_t                i;
+    const char              **roots;
     nv8_runtime_conf_t        limits;
     ngx_http_v8_main_conf_t  *mcf;
 
@@ -563,6 +621,23 @@ ngx_http_v8_init_process(ngx_cycle_t *cycle)
      */
 
     ngx_memzero(&limits, sizeof(nv8_runtime_conf_t));
+
+    if (mcf->fs_roots) {
+        roots = ngx_pcalloc(cycle->pool,
+                            (mcf->fs_roots->nelts + 1) * sizeof(char *));
+        if (roots == NULL) {
+            return NGX_OK;
+        }
+
+        root = mcf->fs_roots->elts;
+
+        for (i = 0; i < mcf->fs_roots->nelts; i++) {
+            roots[i] = (const char *) root[i].data;
+        }
+
+        limits.fs_roots = roots;
+    }
+
     limits.cpu_limit_ms = mcf->cpu_limit;
     limits.heap_max = mcf->heap_limit;
     limits.buffers_max = mcf->buffers_limit;

@@ -51,6 +51,7 @@ typedef struct {
     ngx_msec_t                cpu_limit;    /* js_cpu_limit */
     size_t                    heap_limit;   /* js_heap_limit */
     size_t                    buffers_limit;    /* js_buffers_limit */
+    ngx_array_t              *fs_roots;     /* ngx_str_t, js_fs_root */
 } ngx_http_v8_main_conf_t;
 
 

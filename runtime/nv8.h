@@ -145,6 +145,10 @@ typedef struct {
     unsigned                  embedded:1;   /* driven by a host loop: the
                                                loop is kept alive */
 
+    const char              **fs_roots;     /* NULL-ended directories JS
+                                               file access stays beneath
+                                               (node:fs); NULL: anywhere */
+
     /* limits, 0: none */
     uint64_t                  cpu_limit_ms; /* one run of JS, from an entry
                                                (a hook call, a timer, a

@@ -7,6 +7,10 @@
  */
 
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE                  /* O_PATH, AT_EMPTY_PATH */
+#endif
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -158,9 +162,9 @@ nv8_fs_read_file_work(uv_work_t *work)
 
     req = work->data;
 
-    fd = open(req->path, O_RDONLY | O_CLOEXEC);
-    if (fd == -1) {
-        req->err = -errno;
+    fd = nv8__fs_open(req->rt, req->path, O_RDONLY);
+    if (fd < 0) {
+        req->err = fd;
         req->syscall = "open";
         return;
     }
@@ -241,17 +245,27 @@ nv8_fs_read_file_done(uv_work_t *work, int status)
 static void
 nv8_fs_stat_work(uv_work_t *work)
 {
-    int            rc;
+    int            rc, fd;
     nv8_fs_req_t  *req;
 
     req = work->data;
 
-    rc = req->lstat ? lstat(req->path, &req->st) : stat(req->path, &req->st);
+    req->syscall = req->lstat ? "lstat" : "stat";
+
+    /* O_PATH: no read permission needed; with O_NOFOLLOW, the link */
+    fd = nv8__fs_open(req->rt, req->path,
+                      O_PATH | (req->lstat ? O_NOFOLLOW : 0));
+    if (fd < 0) {
+        req->err = fd;
+        return;
+    }
+
+    rc = fstatat(fd, "", &req->st, AT_EMPTY_PATH);
     if (rc == -1) {
         req->err = -errno;
     }
 
-    req->syscall = req->lstat ? "lstat" : "stat";
+    close(fd);
 }
 
 

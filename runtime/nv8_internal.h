@@ -21,6 +21,7 @@ extern "C" {
 
 
 typedef struct nv8_watchdog_s  nv8_watchdog_t;
+typedef struct nv8_fs_root_s   nv8_fs_root_t;
 
 
 struct nv8_runtime_s {
@@ -40,6 +41,8 @@ struct nv8_runtime_s {
     size_t                    uncaught;
     size_t                    work;         /* uv_work_t in flight */
     nv8_watchdog_t           *watchdog;     /* js_cpu_limit, or NULL */
+    nv8_fs_root_t            *fs_roots;     /* where files may be opened */
+    size_t                    fs_nroots;    /* 0: anywhere */
     uint64_t                  cpu_limit_ms;
     size_t                    heap_max;
     size_t                    buffers_max;
@@ -71,6 +74,12 @@ void nv8__watchdog_enter(nv8_watchdog_t *wd);
 void nv8__watchdog_leave(nv8_watchdog_t *wd);
 /* in V8's interrupt: 1 if the current run is over the limit */
 int nv8__watchdog_confirm(nv8_watchdog_t *wd);
+
+/* file roots (nv8_fs_roots.c); nv8__fs_open() is safe on pool threads */
+nv8_int_t nv8__fs_roots_open(nv8_runtime_t *rt, const char **roots,
+    char **err);
+void nv8__fs_roots_close(nv8_runtime_t *rt);
+int nv8__fs_open(nv8_runtime_t *rt, const char *path, int flags);
 
 /* the shim: nv8_v8.cc */
 nv8_int_t nv8__v8_create(nv8_runtime_t *rt, char **err);

@@ -33,6 +33,7 @@ static const nv8_binding_t  *nv8_runtime_bindings[] = {
 nv8_runtime_t *
 nv8_runtime_create(const nv8_runtime_conf_t *conf, char **err)
 {
+    char           *e;
     nv8_runtime_t  *rt;
 
     rt = calloc(1, sizeof(nv8_runtime_t));
@@ -70,6 +71,16 @@ nv8_runtime_create(const nv8_runtime_conf_t *conf, char **err)
     if (conf->embedded && uv_async_init(&rt->loop, &rt->alive, NULL) != 0) {
         if (err) {
             *err = nv8__strdup_printf("uv_async_init() failed");
+        }
+        (void) nv8_runtime_destroy(rt);
+        return NULL;
+    }
+
+    if (nv8__fs_roots_open(rt, conf->fs_roots, &e) != NV8_OK) {
+        if (err) {
+            *err = e;
+        } else {
+            free(e);
         }
         (void) nv8_runtime_destroy(rt);
         return NULL;
@@ -128,6 +139,7 @@ nv8_runtime_destroy(nv8_runtime_t *rt)
     }
 
     nv8__v8_destroy(rt);
+    nv8__fs_roots_close(rt);
 
     if (rt->work > 0 || uv_loop_close(&rt->loop) != 0) {
         nv8__log(rt, NV8_LOG_WARN, 0,
