@@ -23,8 +23,6 @@ static ngx_int_t ngx_http_v8_filter_file(ngx_http_request_t *r,
     ngx_http_v8_ctx_t *ctx, ngx_http_v8_handler_t *h, ngx_buf_t *b,
     ngx_chain_t ***llp);
 
-static nv8_int_t ngx_http_v8_filter_get(nv8_call_t *call,
-    ngx_http_v8_ctx_t **ctxp);
 static nv8_int_t ngx_http_v8_out_status(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_out_headers(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_out_set(nv8_call_t *call);
@@ -414,26 +412,6 @@ ngx_http_v8_filter_file(ngx_http_request_t *r, ngx_http_v8_ctx_t *ctx,
 
 /* the bindings: usable only while the request's filter JS runs */
 
-static nv8_int_t
-ngx_http_v8_filter_get(nv8_call_t *call, ngx_http_v8_ctx_t **ctxp)
-{
-    double  id;
-
-    if (nv8_arg_number(call, 0, &id) != NV8_OK) {
-        return NV8_ERROR;
-    }
-
-    *ctxp = ngx_http_v8_ctx_lookup(id);
-
-    if (*ctxp == NULL) {
-        return nv8_throw(call, NV8_ERROR_PLAIN, "ERR_NV8_REQUEST_FINALIZED",
-                         "request already finalized");
-    }
-
-    return NV8_OK;
-}
-
-
 /* status(id[, code]): the response status, set if "code" is given */
 
 static nv8_int_t
@@ -443,7 +421,7 @@ ngx_http_v8_out_status(nv8_call_t *call)
     ngx_http_request_t  *r;
     ngx_http_v8_ctx_t  *ctx;
 
-    if (ngx_http_v8_filter_get(call, &ctx) != NV8_OK) {
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK) {
         return NV8_ERROR;
     }
 
@@ -492,7 +470,7 @@ ngx_http_v8_out_headers(nv8_call_t *call)
     ngx_http_request_t  *r;
     ngx_http_v8_ctx_t   *ctx;
 
-    if (ngx_http_v8_filter_get(call, &ctx) != NV8_OK) {
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK) {
         return NV8_ERROR;
     }
 
@@ -571,7 +549,7 @@ static nv8_int_t
 ngx_http_v8_out_set(nv8_call_t *call)
 {
     u_char              *p;
-    size_t               n, i, k;
+    size_t               n, k;
     off_t                len;
     nv8_str_t            name, *values;
     ngx_uint_t           j;
@@ -580,7 +558,7 @@ ngx_http_v8_out_set(nv8_call_t *call)
     ngx_http_request_t  *r;
     ngx_http_v8_ctx_t   *ctx;
 
-    if (ngx_http_v8_filter_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &name) != NV8_OK)
     {
         return NV8_ERROR;
@@ -603,27 +581,15 @@ ngx_http_v8_out_set(nv8_call_t *call)
         return NV8_ERROR;
     }
 
-    if (name.len == 0) {
+    if (!ngx_http_v8_valid_name(&name)) {
         goto invalid;
     }
 
-    for (i = 0; i < name.len; i++) {
-        if ((u_char) name.data[i] <= 0x20 || name.data[i] == ':'
-            || name.data[i] == 0x7f)
-        {
-            goto invalid;
-        }
-    }
-
     for (k = 0; k < n; k++) {
-        for (i = 0; i < values[k].len; i++) {
-            if (values[k].data[i] == '\r' || values[k].data[i] == '\n'
-                || values[k].data[i] == '\0')
-            {
-                return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_CHAR",
-                                 "Invalid character in header content "
-                                 "[\"%*s\"]", name.len, name.data);
-            }
+        if (!ngx_http_v8_valid_value(&values[k])) {
+            return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_CHAR",
+                             "Invalid character in header content "
+                             "[\"%*s\"]", name.len, name.data);
         }
     }
 
@@ -768,7 +734,7 @@ ngx_http_v8_filter_result(nv8_call_t *call)
     ngx_chain_t         *cl;
     ngx_http_v8_ctx_t   *ctx;
 
-    if (ngx_http_v8_filter_get(call, &ctx) != NV8_OK) {
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK) {
         return NV8_ERROR;
     }
 

@@ -736,6 +736,28 @@ ngx_http_v8_terminated(double id)
 }
 
 
+/* for bindings: the live request whose id is argument 0, or a throw */
+
+nv8_int_t
+ngx_http_v8_arg_ctx(nv8_call_t *call, ngx_http_v8_ctx_t **ctxp)
+{
+    double  id;
+
+    if (nv8_arg_number(call, 0, &id) != NV8_OK) {
+        return NV8_ERROR;
+    }
+
+    *ctxp = ngx_http_v8_ctx_lookup(id);
+
+    if (*ctxp == NULL) {
+        return nv8_throw(call, NV8_ERROR_PLAIN, "ERR_NV8_REQUEST_FINALIZED",
+                         "request already finalized");
+    }
+
+    return NV8_OK;
+}
+
+
 ngx_log_t *
 ngx_http_v8_context_log(double id)
 {

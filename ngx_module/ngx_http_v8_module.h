@@ -185,6 +185,9 @@ void ngx_http_v8_finish(ngx_http_v8_ctx_t *ctx, ngx_int_t rc);
 void ngx_http_v8_writer(ngx_http_request_t *r);
 ngx_chain_t *ngx_http_v8_get_buf(ngx_pool_t *pool, ngx_chain_t **free,
     ngx_buf_tag_t tag, size_t size);
+ngx_int_t ngx_http_v8_valid_name(nv8_str_t *s);
+ngx_int_t ngx_http_v8_valid_value(nv8_str_t *s);
+nv8_int_t ngx_http_v8_arg_ctx(nv8_call_t *call, ngx_http_v8_ctx_t **ctxp);
 void ngx_http_v8_idle(ngx_http_request_t *r);
 
 ngx_uint_t ngx_http_v8_has_body(ngx_http_request_t *r);

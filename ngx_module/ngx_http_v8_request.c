@@ -28,8 +28,6 @@ static nv8_int_t ngx_http_v8_set_headers(nv8_call_t *call,
     off_t *length);
 static nv8_int_t ngx_http_v8_send(nv8_call_t *call, ngx_http_v8_ctx_t *ctx,
     size_t arg, ngx_uint_t last);
-static ngx_int_t ngx_http_v8_valid_name(nv8_str_t *s);
-static ngx_int_t ngx_http_v8_valid_value(nv8_str_t *s);
 
 
 static const nv8_method_t  ngx_http_v8_methods[] = {
@@ -765,7 +763,9 @@ ngx_http_v8_origin(nv8_call_t *call)
 }
 
 
-static ngx_int_t
+/* a header name: an HTTP token */
+
+ngx_int_t
 ngx_http_v8_valid_name(nv8_str_t *s)
 {
     u_char  c;
@@ -791,7 +791,9 @@ ngx_http_v8_valid_name(nv8_str_t *s)
 }
 
 
-static ngx_int_t
+/* a header value (or reason phrase): nothing that could end the line */
+
+ngx_int_t
 ngx_http_v8_valid_value(nv8_str_t *s)
 {
     size_t  i;

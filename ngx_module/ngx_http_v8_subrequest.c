@@ -255,7 +255,7 @@ ngx_http_v8_sr_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
     nv8_str_t *items, size_t n)
 {
     u_char                     *p;
-    size_t                      k, j;
+    size_t                      k;
     ngx_uint_t                  i, skip;
     ngx_list_part_t            *part;
     ngx_table_elt_t            *h, *nh;
@@ -274,24 +274,10 @@ ngx_http_v8_sr_headers(ngx_http_request_t *r, ngx_http_request_t *sr,
     sr->headers_in.chunked = 0;
 
     for (k = 0; k + 1 < n; k += 2) {
-        if (items[k].len == 0) {
+        if (!ngx_http_v8_valid_name(&items[k])
+            || !ngx_http_v8_valid_value(&items[k + 1]))
+        {
             return NGX_ERROR;
-        }
-
-        for (j = 0; j < items[k].len; j++) {
-            if ((u_char) items[k].data[j] <= 0x20
-                || items[k].data[j] == ':' || items[k].data[j] == 0x7f)
-            {
-                return NGX_ERROR;
-            }
-        }
-
-        for (j = 0; j < items[k + 1].len; j++) {
-            if (items[k + 1].data[j] == '\r' || items[k + 1].data[j] == '\n'
-                || items[k + 1].data[j] == '\0')
-            {
-                return NGX_ERROR;
-            }
         }
     }
 

@@ -18,8 +18,6 @@ static nv8_int_t ngx_http_v8_set_var(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_redirect(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_next(nv8_call_t *call);
 static nv8_int_t ngx_http_v8_result(nv8_call_t *call);
-static nv8_int_t ngx_http_v8_phase_get(nv8_call_t *call,
-    ngx_http_v8_ctx_t **ctxp);
 static void ngx_http_v8_header_in_remove(ngx_http_request_t *r,
     ngx_str_t *name);
 static ngx_http_variable_t *ngx_http_v8_var_find(ngx_http_request_t *r,
@@ -44,26 +42,6 @@ const nv8_binding_t  ngx_http_v8_phase_binding = {
     "http_phase",
     ngx_http_v8_phase_methods
 };
-
-
-static nv8_int_t
-ngx_http_v8_phase_get(nv8_call_t *call, ngx_http_v8_ctx_t **ctxp)
-{
-    double  id;
-
-    if (nv8_arg_number(call, 0, &id) != NV8_OK) {
-        return NV8_ERROR;
-    }
-
-    *ctxp = ngx_http_v8_ctx_lookup(id);
-
-    if (*ctxp == NULL) {
-        return nv8_throw(call, NV8_ERROR_PLAIN, "ERR_NV8_REQUEST_FINALIZED",
-                         "request already finalized");
-    }
-
-    return NV8_OK;
-}
 
 
 static ngx_int_t
@@ -99,7 +77,7 @@ ngx_http_v8_set_url(nv8_call_t *call)
     ngx_http_request_t  *r;
     ngx_http_v8_ctx_t   *ctx;
 
-    if (ngx_http_v8_phase_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &url) != NV8_OK)
     {
         return NV8_ERROR;
@@ -184,7 +162,6 @@ ngx_http_v8_set_url(nv8_call_t *call)
 static nv8_int_t
 ngx_http_v8_set_header_in(nv8_call_t *call)
 {
-    size_t                      i;
     nv8_str_t                   name, value;
     ngx_str_t                   key;
     ngx_table_elt_t            *h;
@@ -193,7 +170,7 @@ ngx_http_v8_set_header_in(nv8_call_t *call)
     ngx_http_v8_ctx_t          *ctx;
     ngx_http_core_main_conf_t  *cmcf;
 
-    if (ngx_http_v8_phase_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &name) != NV8_OK)
     {
         return NV8_ERROR;
@@ -210,26 +187,14 @@ ngx_http_v8_set_header_in(nv8_call_t *call)
         return NV8_ERROR;
     }
 
-    if (name.len == 0) {
+    if (!ngx_http_v8_valid_name(&name)) {
         goto invalid;
     }
 
-    for (i = 0; i < name.len; i++) {
-        if ((u_char) name.data[i] <= 0x20 || name.data[i] == ':'
-            || name.data[i] == 0x7f)
-        {
-            goto invalid;
-        }
-    }
-
-    for (i = 0; i < value.len; i++) {
-        if (value.data[i] == '\r' || value.data[i] == '\n'
-            || value.data[i] == '\0')
-        {
-            return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_CHAR",
-                             "Invalid character in header content [\"%*s\"]",
-                             name.len, name.data);
-        }
+    if (!ngx_http_v8_valid_value(&value)) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_CHAR",
+                         "Invalid character in header content [\"%*s\"]",
+                         name.len, name.data);
     }
 
     if (ngx_http_v8_copy(r->pool, &key, &name) != NGX_OK) {
@@ -406,7 +371,7 @@ ngx_http_v8_get_var(nv8_call_t *call)
     ngx_http_v8_ctx_t          *ctx;
     ngx_http_variable_value_t  *vv;
 
-    if (ngx_http_v8_phase_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &s) != NV8_OK)
     {
         return NV8_ERROR;
@@ -446,7 +411,7 @@ ngx_http_v8_set_var(nv8_call_t *call)
     ngx_http_v8_ctx_t          *ctx;
     ngx_http_variable_value_t  *vv;
 
-    if (ngx_http_v8_phase_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &s) != NV8_OK
         || nv8_arg_string(call, 2, &value) != NV8_OK)
     {
@@ -506,7 +471,7 @@ ngx_http_v8_redirect(nv8_call_t *call)
     nv8_str_t           uri;
     ngx_http_v8_ctx_t  *ctx;
 
-    if (ngx_http_v8_phase_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &uri) != NV8_OK)
     {
         return NV8_ERROR;
@@ -570,7 +535,7 @@ ngx_http_v8_result(nv8_call_t *call)
     nv8_str_t           s;
     ngx_http_v8_ctx_t  *ctx;
 
-    if (ngx_http_v8_phase_get(call, &ctx) != NV8_OK
+    if (ngx_http_v8_arg_ctx(call, &ctx) != NV8_OK
         || nv8_arg_string(call, 1, &s) != NV8_OK)
     {
         return NV8_ERROR;
