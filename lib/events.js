@@ -5,7 +5,9 @@
 /** Node's EventEmitter, the commonly used part. */
 export class EventEmitter {
     constructor() {
-        this._events = new Map();
+        // made on the first listener: most emitters (a request's req and
+        // res) never get one
+        this._events = null;
     }
 
     /**

@@ -11,7 +11,6 @@
 
 #include "ngx_http_v8_module.h"
 
-#include <math.h>
 
 
 #define NGX_HTTP_V8_SLOT_BITS  20
@@ -496,7 +495,7 @@ release:
         ngx_delete_posted_event(&ctx->sr_runner);
     }
 
-    slot = (uint32_t) fmod(ctx->id, NGX_HTTP_V8_SLOT_MAX);
+    slot = (uint32_t) ((uint64_t) ctx->id & (NGX_HTTP_V8_SLOT_MAX - 1));
 
     ngx_http_v8_slots[slot].ctx = NULL;
     ngx_http_v8_slots[slot].gen++;
@@ -698,18 +697,24 @@ ngx_http_v8_slot_alloc(ngx_http_v8_ctx_t *ctx)
 ngx_http_v8_ctx_t *
 ngx_http_v8_ctx_lookup(double id)
 {
-    double    gen;
     uint32_t  slot;
+    uint64_t  v;
 
-    if (!(id >= NGX_HTTP_V8_SLOT_MAX)) {
+    /* integers from 2^20 up to 2^52: anything else is no id of ours */
+    if (!(id >= NGX_HTTP_V8_SLOT_MAX && id < 4503599627370496.0)) {
         return NULL;
     }
 
-    slot = (uint32_t) fmod(id, NGX_HTTP_V8_SLOT_MAX);
-    gen = floor(id / NGX_HTTP_V8_SLOT_MAX);
+    v = (uint64_t) id;
+
+    if ((double) v != id) {
+        return NULL;
+    }
+
+    slot = (uint32_t) (v & (NGX_HTTP_V8_SLOT_MAX - 1));
 
     if (slot >= ngx_http_v8_nslots
-        || (double) ngx_http_v8_slots[slot].gen != gen)
+        || ngx_http_v8_slots[slot].gen != (v >> NGX_HTTP_V8_SLOT_BITS))
     {
         return NULL;
     }
