@@ -38,7 +38,8 @@ for (const s of ['', '?', '??a=b', 'a', 'a=', '=a', '=', '&&', 'a&b',
                  'a=b=c', 'a=1&a=2&b', '&a=1&&b=2&', 'a+b=c+d', '%2B=%2b',
                  '%zz=%', '%4=%4g', '%C3%A9=%c3%a9', '%C3=%C3%28',
                  '%E2%82=%F0%9F%98%80', '%F0%9F%98=x', '%ED%A0%80=x',
-                 '%C0%80=%FF', '%EF%BB%BFa=b', '%00=%01', 'a%26b=c%3Dd',
+                 '%C0%80=%FF', '%EF%BB%BFa=b', '%EF%BB%BF%zz=1', '%00=%01',
+                 'a%26b=c%3Dd',
                  '\u00e9=\u00e8', '\ud83d\ude00=1', 'a=\ud800', 'a\udc00=b',
                  'a=%25%32%30', '+%20+=  ', 'a=b#c', 'a=?b']) {
     check(`parse ${esc(s)}`, (P) => all(P, s));
@@ -284,6 +285,21 @@ check('url errors', (P, U) => {
         }
     }
     return out;
+});
+check('url conversions', (P, U) => {
+    const seen = [];
+    const a = { toString() {
+        seen.push('a');
+        return 'HTTP://A/x';
+    } };
+    const b = { toString() {
+        seen.push('b');
+        return 'http://b/y/';
+    } };
+    return [new U(a).href, new U('z', b).href, new U(a, b).href, seen,
+            new U(new U('http://c/d?e')).href, new U('/f', new U('http://g/'))
+                .href, new U('http://h/\ud800').href,
+            new U('/\udc00', 'http://i/').href, new U(1, 'http://j/').href];
 });
 check('url parse/canParse', (P, U) => [
     U.canParse('http://a/'), U.canParse('x'), U.canParse('/x', 'http://a/'),

@@ -677,10 +677,16 @@ class URL {
 
     constructor(url) {
         needArgs(arguments.length, 1, 'construct', 'URL');
-        url = usv(url, 'Failed to construct \'URL\': parameter 1');
         let base = arguments[1];
-        if (base !== undefined) {
-            base = usv(base, 'Failed to construct \'URL\': parameter 2');
+        // strings need no USVString conversion here: the fast path takes
+        // only ASCII, and whatwg-url converts what it is given
+        if (typeof url !== 'string'
+            || (base !== undefined && typeof base !== 'string'))
+        {
+            url = usv(url, 'Failed to construct \'URL\': parameter 1');
+            if (base !== undefined) {
+                base = usv(base, 'Failed to construct \'URL\': parameter 2');
+            }
         }
         const f = parseFast(url, base);
         if (f !== null) {
