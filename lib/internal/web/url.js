@@ -1054,6 +1054,8 @@ function listFromInit(init) {
 
 let isParams;
 let paramsList;
+let linkingURL = null;
+let linkingList = null;
 
 /**
  * The URLSearchParams interface.  The list is flat, [name, value, ...].
@@ -1063,20 +1065,26 @@ class URLSearchParams {
     #url = null;
 
     constructor() {
-        const init = arguments[0];
-        if (init === kInternal) {
-            this.#list = arguments[1];
-            this.#url = arguments[2];
+        if (linkingURL !== null) {
+            this.#list = linkingList;
+            this.#url = linkingURL;
+            linkingURL = null;
+            linkingList = null;
             return;
         }
-        this.#list = listFromInit(init);
+        this.#list = listFromInit(arguments[0]);
     }
 
     static {
         isParams = (o) => isObject(o) && #list in o;
         paramsList = (p) => p.#list;
-        newLinkedParams = (url, list) =>
-            new URLSearchParams(kInternal, list, url);
+        // not through an argument: the constructor's arguments object is
+        // measurably slower, and user code cannot reach these variables
+        newLinkedParams = (url, list) => {
+            linkingURL = url;
+            linkingList = list;
+            return new URLSearchParams();
+        };
         paramsSetList = (p, list) => {
             p.#list = list;
         };
