@@ -222,6 +222,21 @@ ngx_v8_log(void *data, nv8_int_t level, double context, const char *msg,
     }
 
     ngx_log_error((ngx_uint_t) level, log, 0, "%*s", len, msg);
+
+    /*
+     * an uncaught exception of a request's JS (a timer, a microtask, a
+     * listener) fails that request as a throw from the handler does;
+     * left alone, it would hang until js_handler_timeout
+     */
+
+    if (context != 0
+        && level == NGX_LOG_ERR
+        && len >= sizeof("js exception") - 1
+        && ngx_strncmp(msg, "js exception", sizeof("js exception") - 1) == 0
+        && ngx_v8_runtime.terminated)
+    {
+        ngx_v8_runtime.terminated(context);
+    }
 }
 
 
