@@ -73,12 +73,25 @@ function drained(id) {
     });
 }
 
-async function pump(id, stream) {
+/*
+ * The head goes out with the first chunk (nginx would hold it back until
+ * then anyway): a stream that fails before yielding anything gets a 500,
+ * not a closed connection with nothing on it.
+ */
+async function pump(id, stream, head) {
     const binding = http.binding();
     const reader = stream.getReader();
     try {
         for (;;) {
             const { value, done } = await reader.read();
+            if (head !== null) {
+                const h = head;
+                head = null;
+                if (!h()) {
+                    reader.cancel().then(undefined, () => {});
+                    return;
+                }
+            }
             if (done) {
                 binding.write(id, '', 1);
                 return;
@@ -122,8 +135,7 @@ function send(id, response) {
     if (length >= 0) {
         headers.push('content-length', String(length));
     }
-    binding.head(id, status, headers, statusText);
-    pump(id, body);
+    pump(id, body, () => binding.head(id, status, headers, statusText));
     return false;
 }
 
