@@ -31,6 +31,14 @@ our @EXPORT = qw(
 
 my $REPO_ROOT = abs_path(dirname(__FILE__) . '/../../..');
 my $BINARY = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+# valgrind mode: nginx runs under build-aux/valgrind-nginx, every wait is
+# $SLOW times longer, and valgrind's reports fail the checks
+my $VALGRIND = $ENV{TEST_NGINX_VALGRIND} || $ENV{TEST_NGINX_USE_VALGRIND};
+my $SLOW = $VALGRIND ? ($ENV{TEST_NGINX_VALGRIND_SLOW} || 20) : 1;
+if ($VALGRIND) {
+    $ENV{NV8_NGINX_BIN} = $BINARY;
+    $BINARY = "$REPO_ROOT/build-aux/valgrind-nginx";
+}
 my $REPEAT = $ENV{TEST_NGINX_REPEAT} || 2;
 my $USE_HUP = $ENV{TEST_NGINX_USE_HUP};
 my $VERBOSE = $ENV{TEST_NGINX_VERBOSE};
@@ -67,6 +75,7 @@ sub prefix_dir {
     $PREFIX = tempdir('nv8-test-XXXXXX', TMPDIR => 1,
                       CLEANUP => !$ENV{TEST_NGINX_LEAVE});
     Test::More::diag("prefix: $PREFIX") if $ENV{TEST_NGINX_LEAVE} || $VERBOSE;
+    $ENV{VALGRIND_LOG_DIR} = $PREFIX if $VALGRIND;
     return $PREFIX;
 }
 
@@ -366,7 +375,7 @@ sub start_nginx {
     write_file("$p/nginx.conf", nginx_conf($c));
     unlink "$p/nginx.pid";
     my $off = log_offset();
-    my ($rc, $out) = _run_cmd(30, $BINARY, '-p', "$p/", '-c', "$p/nginx.conf");
+    my ($rc, $out) = _run_cmd(30 * $SLOW, $BINARY, '-p', "$p/", '-c', "$p/nginx.conf");
     $LAST_START_OUTPUT = $out;
     $EVER_STARTED = 1;
     if ($rc != 0) {
@@ -375,7 +384,7 @@ sub start_nginx {
     }
     $RUNNING = 1;
     $CUR_WORKERS = _workers_of($c);
-    return 1 if _wait_ready($CUR_WORKERS, 10);
+    return 1 if _wait_ready($CUR_WORKERS, 10 * $SLOW);
     $LAST_START_OUTPUT .= "\nnginx started but did not become ready\n";
     stop_nginx();
     push @EXCLUDED, [$off, log_offset()];
@@ -394,7 +403,7 @@ sub stop_nginx {
     for my $sig (qw(QUIT TERM KILL)) {
         kill $sig, $m;
         kill 'KILL', grep { _alive($_) } @w if $sig eq 'KILL';
-        my $deadline = time + ($sig eq 'QUIT' ? 10 : 5);
+        my $deadline = time + ($sig eq 'QUIT' ? 10 : 5) * $SLOW;
         while (time < $deadline) {
             last unless _alive($m) || grep { _alive($_) } @w;
             sleep 0.02;
@@ -424,7 +433,7 @@ sub reload_nginx {
     my $off = log_offset();
     my %old = map { $_ => 1 } worker_pids($m);
     kill 'HUP', $m;
-    my $deadline = time + ($o{timeout} || 10);
+    my $deadline = time + ($o{timeout} || 10) * $SLOW;
     while (time < $deadline) {
         sleep 0.02;
         _guard_log();
@@ -452,7 +461,7 @@ sub nginx_test_config {
     make_path($dir);
     _write_files($dir, %files);
     write_file("$dir/nginx.conf", nginx_conf($c, $dir));
-    my ($rc, $out) = _run_cmd(30, $BINARY, '-t', '-p', "$dir/",
+    my ($rc, $out) = _run_cmd(30 * $SLOW, $BINARY, '-t', '-p', "$dir/",
                               '-c', "$dir/nginx.conf");
     return ($rc, $out . _slurp("$dir/error.log"));
 }
@@ -483,7 +492,30 @@ my %CLASS_NAME = (
     sanitizer => 'no sanitizer reports',
     signal => 'no process exited on a signal or with a non-zero code',
     js_exception => 'no js exception',
+    valgrind => 'no valgrind errors',
 );
+
+# valgrind mode: the error reports in <prefix>/valgrind.PID.log written
+# since the last call (all of them with $all)
+my %VG_SEEN;
+my $VG_ERROR = qr/==\d+==\s+(?:Invalid\ (?:read|write|free)
+    |Conditional\ jump|Use\ of\ uninitialised|Syscall\ param
+    |Mismatched\ free|Source\ and\ destination\ overlap
+    |Jump\ to\ the\ invalid|Process\ terminating|Argument\ .*\ fishy
+    |ERROR\ SUMMARY:\ [1-9])/x;
+
+sub _valgrind_errors {
+    my ($all) = @_;
+    return () unless $VALGRIND && defined $PREFIX;
+    my @bad;
+    for my $f (sort glob "$PREFIX/valgrind.*.log") {
+        my $from = $all ? 0 : $VG_SEEN{$f} || 0;
+        my $text = _slurp($f, $from);
+        $VG_SEEN{$f} = $from + length $text;
+        push @bad, map { "$f: $_" } grep { $_ =~ $VG_ERROR } split /\n/, $text;
+    }
+    return @bad;
+}
 
 # Implicit checks on error.log since $from (one assertion per class).
 sub check_error_log {
@@ -491,9 +523,11 @@ sub check_error_log {
     my $text = error_log_since($from || 0);
     Test::More::diag("error.log for $name:\n$text") if $VERBOSE;
     my $bad = forbidden_lines($text, %o);
-    for my $class (qw(level sanitizer signal js_exception)) {
+    $bad->{valgrind} = [_valgrind_errors()] if $VALGRIND;
+    for my $class (qw(level sanitizer signal js_exception valgrind)) {
         next if $class eq 'level' && $o{allow_emerg};
         next if $class eq 'js_exception' && $o{allow_js_exception};
+        next if $class eq 'valgrind' && !$VALGRIND;
         my $lines = $bad->{$class} || [];
         Test::More::ok(!@$lines, "$name - $CLASS_NAME{$class}")
             or Test::More::diag(join "\n", _first(20, @$lines));
@@ -504,7 +538,7 @@ sub check_error_log {
 # since $from. Returns true when found.
 sub wait_for_log {
     my ($pattern, $from, $timeout) = @_;
-    my $deadline = time + (defined $timeout ? $timeout : 5);
+    my $deadline = time + (defined $timeout ? $timeout : 5) * $SLOW;
     while (1) {
         return 1 if _log_has(error_log_since($from || 0), $pattern);
         return 0 if time > $deadline;
@@ -558,7 +592,7 @@ sub http_start {
     my ($a, $uri, %o) = @_;
     my $raw = defined $uri ? _build_request($a, $uri, %o) : $a;
     my $method = $raw =~ /^(\S+)/ ? $1 : '';
-    my $timeout = $o{timeout} || 10;
+    my $timeout = ($o{timeout} || 10) * $SLOW;
     my $h = {method => $method, deadline => time + $timeout, t0 => time};
     my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1',
                                   PeerPort => $o{port} || port(),
@@ -689,7 +723,7 @@ sub parse_http_response {
 sub http_finish {
     my ($h, %o) = @_;
     my $st = {buf => delete $h->{rest} // '', method => $h->{method}};
-    my $deadline = defined $o{timeout} ? time + $o{timeout} : $h->{deadline};
+    my $deadline = defined $o{timeout} ? time + $o{timeout} * $SLOW : $h->{deadline};
     my $eof = 0;
     if (!$h->{sock}) {
         $st->{error} = $h->{error} || 'not connected';
@@ -714,7 +748,7 @@ sub http_finish {
         $h->{rest} = substr($st->{buf}, $st->{end}, length $st->{buf}, '')
             if $st->{done} && $st->{end} < length $st->{buf};
         if ($o{keep_open}) {
-            $h->{deadline} = time + ($o{timeout} || 10);
+            $h->{deadline} = time + ($o{timeout} || 10) * $SLOW;
         } else {
             close $h->{sock};
         }
@@ -973,7 +1007,10 @@ END {
                 substr($text, $f, $t - $f) = $part;
             }
             my $bad = forbidden_lines($text, allow_js_exception => 1);
-            for my $class (qw(level sanitizer signal)) {
+            $bad->{valgrind} = [_valgrind_errors(1)];
+            for my $class ('level', 'sanitizer', 'signal',
+                           $VALGRIND ? 'valgrind' : ())
+            {
                 my $lines = $bad->{$class} || [];
                 Test::More::ok(!@$lines, "whole error.log after shutdown"
                                          . " - $CLASS_NAME{$class}")
