@@ -1,0 +1,22 @@
+// Copyright (C) nv8 contributors
+//
+// node:path: npm "path-browserify" (Node's POSIX path module, as a
+// package), vendored in internal/deps/path.  There is no Windows flavour:
+// path.win32 is the POSIX one too.
+
+import path from 'internal/deps/path';
+
+path.posix = path;
+path.win32 = path;
+
+/**
+ * @param {string} p
+ * @returns {string} p itself: namespaced paths are a Windows thing
+ */
+path.toNamespacedPath = (p) => p;
+
+export const {
+    basename, delimiter, dirname, extname, format, isAbsolute, join,
+    normalize, parse, posix, relative, resolve, sep, toNamespacedPath, win32,
+} = path;
+export default path;
