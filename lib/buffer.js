@@ -37,6 +37,35 @@ for (const name of ['write', 'fill', 'indexOf', 'lastIndexOf', 'includes']) {
     Buffer.prototype[name] = inputAs64(Buffer.prototype[name]);
 }
 
+// Node accepts any Uint8Array here; the package only Buffers
+const equals = Buffer.prototype.equals;
+Buffer.prototype.equals = function (other) {
+    if (other instanceof Uint8Array && !Buffer.isBuffer(other)) {
+        other = Buffer.from(other.buffer, other.byteOffset, other.length);
+    }
+    return equals.call(this, other);
+};
+
+// the package's RangeErrors lack Node's code
+function withCode(fn) {
+    return function (...args) {
+        try {
+            return fn.apply(this, args);
+        } catch (err) {
+            if (err instanceof RangeError && err.code === undefined) {
+                err.code = 'ERR_OUT_OF_RANGE';
+            }
+            throw err;
+        }
+    };
+}
+
+for (const name of Object.getOwnPropertyNames(Buffer.prototype)) {
+    if (/^(read|write)[A-Z]/.test(name)) {
+        Buffer.prototype[name] = withCode(Buffer.prototype[name]);
+    }
+}
+
 const toString = Buffer.prototype.toString;
 Buffer.prototype.toString = function (encoding, start, end) {
     if (isBase64url(encoding)) {

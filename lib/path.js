@@ -6,6 +6,22 @@
 
 import path from 'internal/deps/path';
 
+// the package's TypeErrors lack Node's code
+for (const [name, fn] of Object.entries(path)) {
+    if (typeof fn === 'function' && name !== '_makeLong') {
+        path[name] = function (...args) {
+            try {
+                return fn.apply(path, args);
+            } catch (err) {
+                if (err instanceof TypeError && err.code === undefined) {
+                    err.code = 'ERR_INVALID_ARG_TYPE';
+                }
+                throw err;
+            }
+        };
+    }
+}
+
 path.posix = path;
 path.win32 = path;
 

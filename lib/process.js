@@ -233,9 +233,12 @@ Object.assign(process, {
         if (code !== undefined) {
             w.code = code;
         }
-        process.emit('warning', w);
-        console.warn(`(nv8) ${code ? `[${code}] ` : ''}${w.name}: ` +
-                     w.message);
+        // on the next tick, as Node does
+        nextTick(() => {
+            process.emit('warning', w);
+            console.warn(`(nv8) ${code ? `[${code}] ` : ''}${w.name}: ` +
+                         w.message);
+        });
     },
     /** @returns {number} */
     umask: () => 0o022,
