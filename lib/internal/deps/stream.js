@@ -38,7 +38,6 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
-var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -6241,12 +6240,7 @@ var require_browser = __commonJS({
 });
 
 // stream-entry.mjs
-var stream_entry_exports = {};
-__export(stream_entry_exports, {
-  default: () => stream_entry_default
-});
 var import_browser = __toESM(require_browser(), 1);
-__reExport(stream_entry_exports, __toESM(require_browser(), 1));
 var stream_entry_default = import_browser.default;
 export {
   stream_entry_default as default
