@@ -36,8 +36,104 @@ EventEmitter.prototype.emit = function (type, er) {
     return emit.apply(this, arguments);
 };
 
+/**
+ * An async iterator of the argument lists of "name" events; an 'error'
+ * event ends it by throwing, as does aborting options.signal.
+ * @param {EventEmitter} emitter
+ * @param {string|symbol} name
+ * @param {{signal?: AbortSignal}} [options]
+ * @returns {AsyncIterableIterator<Array>}
+ */
+export function on(emitter, name, options = {}) {
+    const signal = options?.signal;
+    const queue = [];
+    const waiting = [];
+    let error = null;
+    let done = false;
+
+    const abortError = () => {
+        const err = new Error('The operation was aborted');
+        err.name = 'AbortError';
+        err.code = 'ABORT_ERR';
+        err.cause = signal.reason;
+        return err;
+    };
+    const onEvent = (...args) => {
+        const w = waiting.shift();
+        if (w) {
+            w.resolve({ value: args, done: false });
+        } else {
+            queue.push(args);
+        }
+    };
+    const fail = (err) => {
+        cleanup();
+        const w = waiting.shift();
+        if (w) {
+            w.reject(err);
+        } else {
+            error = err;
+        }
+        for (const rest of waiting.splice(0)) {
+            rest.resolve({ value: undefined, done: true });
+        }
+    };
+    const onAbort = () => fail(abortError());
+    function cleanup() {
+        done = true;
+        emitter.removeListener(name, onEvent);
+        if (name !== 'error') {
+            emitter.removeListener('error', fail);
+        }
+        signal?.removeEventListener('abort', onAbort);
+    }
+
+    if (signal?.aborted) {
+        throw abortError();
+    }
+    emitter.on(name, onEvent);
+    if (name !== 'error') {
+        emitter.on('error', fail);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    return {
+        next() {
+            if (queue.length > 0) {
+                return Promise.resolve({ value: queue.shift(), done: false });
+            }
+            if (error !== null) {
+                const err = error;
+                error = null;
+                return Promise.reject(err);
+            }
+            if (done) {
+                return Promise.resolve({ value: undefined, done: true });
+            }
+            return new Promise((resolve, reject) => {
+                waiting.push({ resolve, reject });
+            });
+        },
+        return() {
+            cleanup();
+            for (const w of waiting.splice(0)) {
+                w.resolve({ value: undefined, done: true });
+            }
+            return Promise.resolve({ value: undefined, done: true });
+        },
+        throw(err) {
+            fail(err);
+            return Promise.reject(err);
+        },
+        [Symbol.asyncIterator]() {
+            return this;
+        },
+    };
+}
+
 // require('events') is the class itself, as in Node
 EventEmitter.getEventListeners = getEventListeners;
+EventEmitter.on = on;
 
 export const once = EventEmitter.once;
 export const listenerCount = EventEmitter.listenerCount;

@@ -39,3 +39,38 @@ s.on('z', function () {
 s.emit('z');
 s.removeAllListeners();
 show(s.eventNames());
+
+const it = new EventEmitter();
+setTimeout(() => {
+    it.emit('n', 1, 'a');
+    it.emit('n', 2);
+    it.emit('error', new Error('stop'));
+}, 1);
+const got = [];
+try {
+    for await (const args of EventEmitter.on(it, 'n')) {
+        got.push(args);
+    }
+} catch (err) {
+    show(got, err.message, it.listenerCount('n'), it.listenerCount('error'));
+}
+const ac = new AbortController();
+const it2 = new EventEmitter();
+setTimeout(() => {
+    it2.emit('m', 'x');
+    ac.abort();
+}, 1);
+try {
+    for await (const [v] of EventEmitter.on(it2, 'm', { signal: ac.signal })) {
+        show('m', v);
+    }
+} catch (err) {
+    show(err.name, it2.listenerCount('m'));
+}
+const it3 = new EventEmitter();
+setTimeout(() => it3.emit('k', 'first'), 1);
+for await (const [v] of EventEmitter.on(it3, 'k')) {
+    show('k', v);
+    break;
+}
+show('after break', it3.listenerCount('k'));
