@@ -1,124 +1,141 @@
 // Copyright (C) nv8 contributors
 //
-// node:events: the EventEmitter core (on/once/off/emit and friends).
+// node:events: npm "events" (the browserify port of Node's EventEmitter,
+// vendored in internal/deps/events) plus the helpers Node exports beside it.
 
-/** Node's EventEmitter, the commonly used part. */
-export class EventEmitter {
-    constructor() {
-        // made on the first listener: most emitters (a request's req and
-        // res) never get one
-        this._events = null;
-    }
+import EventEmitter from 'internal/deps/events';
+import { inspect } from 'internal/util/inspect';
 
-    /**
-     * @param {string|symbol} name
-     * @param {Function} fn
-     * @returns {this}
-     */
-    on(name, fn) {
-        if (typeof fn !== 'function') {
-            const err = new TypeError('The "listener" argument must be of ' +
-                                      'type function');
-            err.code = 'ERR_INVALID_ARG_TYPE';
-            throw err;
-        }
-        this._events ??= new Map();
-        const list = this._events.get(name);
-        if (list) {
-            list.push(fn);
-        } else {
-            this._events.set(name, [fn]);
-        }
-        return this;
-    }
-
-    /**
-     * @param {string|symbol} name
-     * @param {Function} fn
-     * @returns {this}
-     */
-    once(name, fn) {
-        const wrapped = (...args) => {
-            this.off(name, wrapped);
-            return fn.apply(this, args);
-        };
-        wrapped.listener = fn;
-        return this.on(name, wrapped);
-    }
-
-    /**
-     * @param {string|symbol} name
-     * @param {Function} fn
-     * @returns {this}
-     */
-    off(name, fn) {
-        const list = this._events?.get(name);
-        if (list) {
-            const i = list.findIndex((f) => f === fn || f.listener === fn);
-            if (i !== -1) {
-                list.splice(i, 1);
-            }
-            if (list.length === 0) {
-                this._events.delete(name);
-            }
-        }
-        return this;
-    }
-
-    /**
-     * @param {string|symbol} name
-     * @param {...*} args
-     * @returns {boolean} whether there were listeners
-     */
-    emit(name, ...args) {
-        const list = this._events?.get(name);
-        if (!list) {
-            if (name === 'error') {
-                throw args[0] instanceof Error ? args[0]
-                                               : new Error(String(args[0]));
-            }
-            return false;
-        }
-        for (const fn of [...list]) {
-            fn.apply(this, args);
-        }
-        return true;
-    }
-
-    /**
-     * @param {string|symbol} [name]
-     * @returns {this}
-     */
-    removeAllListeners(name) {
-        if (name === undefined) {
-            this._events?.clear();
-        } else {
-            this._events?.delete(name);
-        }
-        return this;
-    }
-
-    /**
-     * @param {string|symbol} name
-     * @returns {number}
-     */
-    listenerCount(name) {
-        return this._events?.get(name)?.length ?? 0;
-    }
-
-    /**
-     * @param {string|symbol} name
-     * @returns {Function[]}
-     */
-    listeners(name) {
-        return (this._events?.get(name) ?? []).map((f) => f.listener ?? f);
-    }
+/**
+ * The listeners of an emitter (or EventTarget) for one event.
+ * @param {EventEmitter|EventTarget} emitter
+ * @param {string|symbol} name
+ * @returns {Function[]}
+ */
+export function getEventListeners(emitter, name) {
+    return typeof emitter.listeners === 'function'
+        ? emitter.listeners(name) : [];
 }
 
-EventEmitter.prototype.addListener = EventEmitter.prototype.on;
-EventEmitter.prototype.removeListener = EventEmitter.prototype.off;
+// an unhandled 'error' that is not an Error: Node's message and code
+const emit = EventEmitter.prototype.emit;
+EventEmitter.prototype.emit = function (type, er) {
+    if (type === 'error' && !(er instanceof Error) &&
+        this.listenerCount('error') === 0) {
+        let what;
+        try {
+            what = inspect(er);
+        } catch {
+            what = String(er);
+        }
+        const err = new Error(`Unhandled error. (${what})`);
+        err.code = 'ERR_UNHANDLED_ERROR';
+        err.context = er;
+        throw err;
+    }
+    return emit.apply(this, arguments);
+};
+
+/**
+ * An async iterator of the argument lists of "name" events; an 'error'
+ * event ends it by throwing, as does aborting options.signal.
+ * @param {EventEmitter} emitter
+ * @param {string|symbol} name
+ * @param {{signal?: AbortSignal}} [options]
+ * @returns {AsyncIterableIterator<Array>}
+ */
+export function on(emitter, name, options = {}) {
+    const signal = options?.signal;
+    const queue = [];
+    const waiting = [];
+    let error = null;
+    let done = false;
+
+    const abortError = () => {
+        const err = new Error('The operation was aborted');
+        err.name = 'AbortError';
+        err.code = 'ABORT_ERR';
+        err.cause = signal.reason;
+        return err;
+    };
+    const onEvent = (...args) => {
+        const w = waiting.shift();
+        if (w) {
+            w.resolve({ value: args, done: false });
+        } else {
+            queue.push(args);
+        }
+    };
+    const fail = (err) => {
+        cleanup();
+        const w = waiting.shift();
+        if (w) {
+            w.reject(err);
+        } else {
+            error = err;
+        }
+        for (const rest of waiting.splice(0)) {
+            rest.resolve({ value: undefined, done: true });
+        }
+    };
+    const onAbort = () => fail(abortError());
+    function cleanup() {
+        done = true;
+        emitter.removeListener(name, onEvent);
+        if (name !== 'error') {
+            emitter.removeListener('error', fail);
+        }
+        signal?.removeEventListener('abort', onAbort);
+    }
+
+    if (signal?.aborted) {
+        throw abortError();
+    }
+    emitter.on(name, onEvent);
+    if (name !== 'error') {
+        emitter.on('error', fail);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    return {
+        next() {
+            if (queue.length > 0) {
+                return Promise.resolve({ value: queue.shift(), done: false });
+            }
+            if (error !== null) {
+                const err = error;
+                error = null;
+                return Promise.reject(err);
+            }
+            if (done) {
+                return Promise.resolve({ value: undefined, done: true });
+            }
+            return new Promise((resolve, reject) => {
+                waiting.push({ resolve, reject });
+            });
+        },
+        return() {
+            cleanup();
+            for (const w of waiting.splice(0)) {
+                w.resolve({ value: undefined, done: true });
+            }
+            return Promise.resolve({ value: undefined, done: true });
+        },
+        throw(err) {
+            fail(err);
+            return Promise.reject(err);
+        },
+        [Symbol.asyncIterator]() {
+            return this;
+        },
+    };
+}
 
 // require('events') is the class itself, as in Node
-EventEmitter.EventEmitter = EventEmitter;
+EventEmitter.getEventListeners = getEventListeners;
+EventEmitter.on = on;
 
+export const once = EventEmitter.once;
+export const listenerCount = EventEmitter.listenerCount;
+export { EventEmitter };
 export default EventEmitter;

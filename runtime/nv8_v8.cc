@@ -53,6 +53,7 @@ using v8::FunctionCallbackInfo;
 using v8::FunctionTemplate;
 using v8::Global;
 using v8::HandleScope;
+using v8::HeapStatistics;
 using v8::Integer;
 using v8::Isolate;
 using v8::Local;
@@ -1333,6 +1334,25 @@ BuiltinNamespace(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/* [total_heap_size, used_heap_size, external_memory] for memoryUsage() */
+
+static void
+HeapStats(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate         *isolate = info.GetIsolate();
+    HeapStatistics   hs;
+    Local<Value>     v[3];
+
+    isolate->GetHeapStatistics(&hs);
+
+    v[0] = Number::New(isolate, (double) hs.total_heap_size());
+    v[1] = Number::New(isolate, (double) hs.used_heap_size());
+    v[2] = Number::New(isolate, (double) hs.external_memory());
+
+    info.GetReturnValue().Set(Array::New(isolate, v, 3));
+}
+
+
 struct V8Method {
     const char               *name;
     v8::FunctionCallback      fn;
@@ -1350,6 +1370,7 @@ static const V8Method  v8_methods[] = {
     { "encodeUtf8",    EncodeUtf8 },
     { "compileFunction", CompileFunction },
     { "builtin",       BuiltinNamespace },
+    { "heapStats",     HeapStats },
     { nullptr,         nullptr }
 };
 

@@ -6,7 +6,9 @@
 // binding refuses ids whose request has finished, so no JS object can reach
 // a freed request.
 
+import { Buffer } from 'buffer';
 import { EventEmitter } from 'events';
+import { StringDecoder } from 'string_decoder';
 import { Headers } from 'internal/web/headers';
 import { Response } from 'internal/web/fetch';
 
@@ -196,7 +198,8 @@ export function dispatch(id, index, method, url, version, hasBody, what,
     }
     entry.fres ??= new FilterResponse(id);
     if (what === RUN_BODY_FILTER) {
-        const out = h.fn(req, entry.fres, chunk, last === 1);
+        const buf = ArrayBuffer.isView(chunk) ? toBuffer(chunk) : chunk;
+        const out = h.fn(req, entry.fres, buf, last === 1);
         if (out !== undefined) {
             if (out !== null && typeof out !== 'string' &&
                 !ArrayBuffer.isView(out) && !(out instanceof ArrayBuffer)) {
@@ -362,7 +365,6 @@ export class IncomingMessage extends EventEmitter {
         this._flowing = null;
         this._reading = false;
         this._decoder = null;
-        this._partial = null;           // bytes of a split character
         this.aborted = false;
         this.complete = !hasBody;
         this.readable = true;
@@ -488,10 +490,7 @@ export class IncomingMessage extends EventEmitter {
 
     /** @param {string} encoding only 'utf8' (and its aliases) */
     setEncoding(encoding) {
-        // ignoreBOM: a U+FEFF stays, as with Node's StringDecoder
-        this._decoder = new TextDecoder(encoding ?? 'utf-8',
-                                        { ignoreBOM: true });
-        this._partial = null;
+        this._decoder = new StringDecoder(encoding ?? 'utf8');
         return this;
     }
 
@@ -510,37 +509,14 @@ export class IncomingMessage extends EventEmitter {
         return this;
     }
 
-    /*
-     * TextDecoder here does not stream: the bytes of a character split
-     * across chunks are held back until the next chunk completes it.
-     */
+    /* StringDecoder holds back the bytes of a character split by chunks */
     _decode(chunk) {
-        if (this._decoder === null) {
-            return chunk;
-        }
-        if (this._partial !== null) {
-            const all = new Uint8Array(this._partial.length + chunk.length);
-            all.set(this._partial);
-            all.set(chunk, this._partial.length);
-            chunk = all;
-            this._partial = null;
-        }
-        const cut = utf8Cut(chunk);
-        if (cut < chunk.length) {
-            this._partial = chunk.slice(cut);
-            chunk = chunk.subarray(0, cut);
-        }
-        return this._decoder.decode(chunk);
+        return this._decoder === null ? chunk : this._decoder.write(chunk);
     }
 
     /** @returns {string} what a decoder holds at the end ('' if none) */
     _flush() {
-        if (this._decoder === null || this._partial === null) {
-            return '';
-        }
-        const rest = this._decoder.decode(this._partial);
-        this._partial = null;
-        return rest;
+        return this._decoder === null ? '' : this._decoder.end();
     }
 
     async _read() {
@@ -553,7 +529,7 @@ export class IncomingMessage extends EventEmitter {
             throw err;
         }
         const chunk = await http().read(this._id);
-        return chunk.length === 0 ? null : chunk;
+        return chunk.length === 0 ? null : toBuffer(chunk);
     }
 
     _pump() {
@@ -748,26 +724,6 @@ export class IncomingMessage extends EventEmitter {
     set headers(v) {
         this._headers = v;
     }
-}
-
-/**
- * Where the UTF-8 bytes of "b" stop being whole characters: the length
- * without a trailing lead byte whose continuation bytes have not come yet.
- * @param {Uint8Array} b
- * @returns {number}
- */
-function utf8Cut(b) {
-    const n = b.length;
-    for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
-        const c = b[i];
-        if ((c & 0xc0) === 0x80) {
-            continue;                   // a continuation byte: look further
-        }
-        const need = c >= 0xf5 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3
-            : c >= 0xc2 ? 2 : 1;
-        return i + need > n ? i : n;
-    }
-    return n;
 }
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -1031,7 +987,7 @@ export class ServerResponse extends EventEmitter {
             err.code = 'ERR_STREAM_WRITE_AFTER_END';
             throw err;
         }
-        checkChunk(chunk);
+        chunk = encode(chunk, encoding);
         this._head();
         const ok = http().write(this._id, chunk, 0);
         if (!ok && !this.destroyed) {
@@ -1077,7 +1033,7 @@ export class ServerResponse extends EventEmitter {
             return this;
         }
         if (chunk !== undefined && chunk !== null) {
-            checkChunk(chunk);
+            chunk = encode(chunk, encoding);
         }
         if (!this._sent) {
             checkStatus(this.statusCode);
@@ -1103,7 +1059,7 @@ export class ServerResponse extends EventEmitter {
         if (typeof cb === 'function') {
             queueMicrotask(cb);
         }
-        if (this._events?.size) {
+        if (this.eventNames().length > 0) {
             queueMicrotask(() => this.emit('finish'));
         }
         return this;
@@ -1132,6 +1088,26 @@ function checkStatus(status) {
         err.code = 'ERR_HTTP_INVALID_STATUS_CODE';
         throw err;
     }
+}
+
+/* a Buffer over the same memory: body chunks are Buffers, as in Node */
+function toBuffer(u8) {
+    return Buffer.from(u8.buffer, u8.byteOffset, u8.length);
+}
+
+/* strings in other encodings than UTF-8 become their bytes */
+function encode(chunk, encoding) {
+    checkChunk(chunk);
+    if (typeof chunk === 'string' && typeof encoding === 'string' &&
+        !/^utf-?8$/i.test(encoding)) {
+        if (!Buffer.isEncoding(encoding)) {
+            const err = new TypeError(`Unknown encoding: ${encoding}`);
+            err.code = 'ERR_UNKNOWN_ENCODING';
+            throw err;
+        }
+        return Buffer.from(chunk, encoding);
+    }
+    return chunk;
 }
 
 function checkChunk(chunk) {

@@ -19,6 +19,8 @@ import { FormData } from 'internal/web/formdata';
 import { Headers } from 'internal/web/headers';
 import { URL, URLSearchParams } from 'internal/web/url';
 import * as modules from 'internal/modules/hooks';
+import { Buffer } from 'buffer';
+import process from 'process';
 
 const v8 = import.meta.binding('v8');
 
@@ -47,6 +49,8 @@ function define(name, value) {
 }
 
 define('global', globalThis);
+define('Buffer', Buffer);
+define('process', process);
 define('console', console);
 define('setTimeout', timers.setTimeout);
 define('clearTimeout', timers.clearTimeout);

@@ -12,8 +12,11 @@ const v8 = import.meta.binding('v8');
  * @returns {string}
  */
 export function inspect(value, opts = {}) {
-    return fmt(value, opts.depth ?? 2, new Set());
+    return fmt(value, opts?.depth ?? 2, new Set());
 }
+
+/** Objects with a method under this key render themselves. */
+inspect.custom = Symbol.for('nodejs.util.inspect.custom');
 
 function key(k) {
     return /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
@@ -49,6 +52,11 @@ function fmt(v, depth, seen) {
     }
     if (seen.has(v)) {
         return '[Circular *1]';
+    }
+    if (typeof v[inspect.custom] === 'function' &&
+        v[inspect.custom] !== inspect) {
+        const out = v[inspect.custom](depth, { depth }, inspect);
+        return typeof out === 'string' ? out : fmt(out, depth, seen);
     }
     if (v instanceof Date) {
         return isNaN(v) ? 'Invalid Date' : v.toISOString();
