@@ -15,7 +15,8 @@
     V(console)                                                                \
     V(timers)                                                                 \
     V(fs)                                                                     \
-    V(modules)
+    V(modules)                                                                \
+    V(crypto)
 
 
 #define NV8_BINDING_DECLARE(name)                                             \
