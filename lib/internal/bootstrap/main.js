@@ -5,6 +5,9 @@
 
 import * as timers from 'internal/timers';
 import { console } from 'internal/console';
+import {
+    Crypto, CryptoKey, SubtleCrypto, crypto,
+} from 'internal/crypto/subtle';
 import { TextEncoder, TextDecoder } from 'internal/encoding';
 import * as http from 'internal/http';
 import 'internal/http_fetch';
@@ -48,6 +51,10 @@ function define(name, value) {
 
 define('global', globalThis);
 define('console', console);
+define('crypto', crypto);
+define('Crypto', Crypto);
+define('CryptoKey', CryptoKey);
+define('SubtleCrypto', SubtleCrypto);
 define('setTimeout', timers.setTimeout);
 define('clearTimeout', timers.clearTimeout);
 define('setInterval', timers.setInterval);
