@@ -46,7 +46,8 @@
 #define NV8_CRYPTO_SIGN      (6 << 1)
 #define NV8_CRYPTO_VERIFY    (7 << 1)
 #define NV8_CRYPTO_KEYGEN    (8 << 1)
-#define NV8_CRYPTO_OPS       9
+#define NV8_CRYPTO_PUBKEY    (9 << 1)
+#define NV8_CRYPTO_OPS       10
 
 #define NV8_CRYPTO_MAX_IN    5
 #define NV8_CRYPTO_MAX_NUM   5
@@ -94,6 +95,7 @@ static void nv8_crypto_scrypt(nv8_crypto_req_t *req);
 static void nv8_crypto_cipher(nv8_crypto_req_t *req);
 static void nv8_crypto_sign(nv8_crypto_req_t *req);
 static void nv8_crypto_keygen(nv8_crypto_req_t *req);
+static void nv8_crypto_pubkey(nv8_crypto_req_t *req);
 
 
 static const nv8_crypto_op_t  nv8_crypto_ops[NV8_CRYPTO_OPS] = {
@@ -110,6 +112,7 @@ static const nv8_crypto_op_t  nv8_crypto_ops[NV8_CRYPTO_OPS] = {
     { 3, 4, nv8_crypto_sign },      /* (md, spki, data, sig, pss,
                                        saltlen, p1363, 0) */
     { 0, 2, nv8_crypto_keygen },    /* (type, bits, e): pkcs8 || spki */
+    { 1, 0, nv8_crypto_pubkey },    /* ('', pkcs8): spki */
 };
 
 
@@ -140,6 +143,7 @@ static const nv8_method_t  nv8_crypto_methods[] = {
     { "generateKeyPairAsync",
                          nv8_crypto_call,   NV8_CRYPTO_KEYGEN
                                             | NV8_CRYPTO_ASYNC },
+    { "publicKey",       nv8_crypto_call,   NV8_CRYPTO_PUBKEY },
     { "randomFill",      nv8_crypto_random_fill,        0 },
     { "timingSafeEqual", nv8_crypto_timing_safe_equal,  0 },
 
@@ -909,6 +913,53 @@ done:
     BN_free(e);
     EVP_PKEY_free(pkey);
     EVP_PKEY_CTX_free(ctx);
+}
+
+
+/* the SubjectPublicKeyInfo of a consistent PKCS#8 private key (JWK) */
+static void
+nv8_crypto_pubkey(nv8_crypto_req_t *req)
+{
+    int                   n, rc;
+    EVP_PKEY             *pkey;
+    EVP_PKEY_CTX         *ctx;
+    unsigned char        *p;
+    const unsigned char  *in;
+
+    in = req->in[0];
+
+    pkey = d2i_AutoPrivateKey(NULL, &in, (long) req->inlen[0]);
+    if (pkey == NULL) {
+        nv8_crypto_fail(req, "ERR_CRYPTO_INVALID_KEY", "Invalid key data");
+        return;
+    }
+
+    /* a key whose public part does not belong to its private part
+     * (an RSA n, an EC point from another key) is refused; -2 means the
+     * key type has nothing to check */
+    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
+    rc = ctx ? EVP_PKEY_pairwise_check(ctx) : 0;
+    EVP_PKEY_CTX_free(ctx);
+
+    if (rc != 1 && rc != -2) {
+        nv8_crypto_fail(req, "ERR_CRYPTO_INVALID_KEY", "Invalid key data");
+        EVP_PKEY_free(pkey);
+        return;
+    }
+
+    ERR_clear_error();
+
+    n = i2d_PUBKEY(pkey, NULL);
+
+    if (n <= 0) {
+        nv8_crypto_fail(req, "ERR_CRYPTO_OPERATION_FAILED", "public key");
+
+    } else if (nv8_crypto_alloc(req, n) == 0) {
+        p = req->out;
+        i2d_PUBKEY(pkey, &p);
+    }
+
+    EVP_PKEY_free(pkey);
 }
 
 

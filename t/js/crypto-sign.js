@@ -64,3 +64,56 @@ try {
 } catch (e) {
     console.log('no private usage', e.name);
 }
+
+// JWK export and import of every key type; a private JWK whose public
+// members belong to another key is refused
+for (const [genAlg, signAlg] of cases) {
+    const kp = await subtle.generateKey(genAlg, true, ['sign', 'verify']);
+    const jpub = await subtle.exportKey('jwk', kp.publicKey);
+    const jpriv = await subtle.exportKey('jwk', kp.privateKey);
+    const pub = await subtle.importKey('jwk', jpub, genAlg, true, ['verify']);
+    const priv = await subtle.importKey('jwk', jpriv, genAlg, false,
+                                        ['sign']);
+    const sig = await subtle.sign(signAlg, priv, data);
+    const same = async (fmt, a, b) =>
+        new Uint8Array(await subtle.exportKey(fmt, a)).join() ===
+        new Uint8Array(await subtle.exportKey(fmt, b)).join();
+    const other = await subtle.exportKey('jwk', (await subtle.generateKey(
+        genAlg, true, ['sign', 'verify'])).publicKey);
+    let refused;
+    try {
+        await subtle.importKey('jwk', { ...jpriv, x: other.x, n: other.n },
+                               genAlg, false, ['sign']);
+        refused = 'accepted';
+    } catch (e) {
+        refused = e.name;
+    }
+    let wrongOps;
+    try {
+        await subtle.importKey('jwk', { ...jpub, key_ops: ['sign'] }, genAlg,
+                               false, ['verify']);
+        wrongOps = 'accepted';
+    } catch (e) {
+        wrongOps = e.name;
+    }
+    console.log('jwk', genAlg.name, jpub.kty, jpub.crv ?? '', jpub.alg,
+                Object.keys(jpriv).filter((k) => !(k in jpub)).join('+'),
+                jpriv.key_ops, await subtle.verify(signAlg, pub, sig, data),
+                await subtle.verify(signAlg, kp.publicKey, sig, data),
+                await same('spki', pub, kp.publicKey), refused, wrongOps);
+}
+
+// Ed25519 is deterministic: RFC 8037 A.1 key, A.4 signature
+const rfcKey = { kty: 'OKP', crv: 'Ed25519',
+                 d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A',
+                 x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' };
+const edPriv = await subtle.importKey('jwk', rfcKey, 'Ed25519', false,
+                                      ['sign']);
+const jws = new TextEncoder().encode(
+    'eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc');
+const edSig = new Uint8Array(await subtle.sign('Ed25519', edPriv, jws));
+let b64 = btoa(String.fromCharCode(...edSig));
+b64 = b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+console.log('RFC 8037', b64 === 'hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIb' +
+                               'QR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg'
+                               ? 'ok' : b64);

@@ -259,6 +259,175 @@ function derKeyInfo(u8, isPrivate) {
     throw domError('NotSupportedError', 'Unsupported key type');
 }
 
+/* DER writing, for keys imported from JWK */
+
+function derLength(n) {
+    if (n < 0x80) {
+        return [n];
+    }
+    const out = [];
+    for (; n > 0; n = Math.floor(n / 256)) {
+        out.unshift(n & 255);
+    }
+    return [0x80 | out.length, ...out];
+}
+
+function der(tag, ...parts) {
+    let n = 0;
+    for (const p of parts) {
+        n += p.length;
+    }
+    const head = [tag, ...derLength(n)];
+    const u8 = new Uint8Array(head.length + n);
+    u8.set(head);
+    n = head.length;
+    for (const p of parts) {
+        u8.set(p, n);
+        n += p.length;
+    }
+    return u8;
+}
+
+function derInt(bytes) {
+    let i = 0;
+    while (i < bytes.length - 1 && bytes[i] === 0) {
+        i++;
+    }
+    const v = bytes.subarray(i);
+    return v[0] & 0x80 ? der(0x02, new Uint8Array([0]), v) : der(0x02, v);
+}
+
+function derOid(h) {
+    return der(0x06, new Uint8Array(h.match(/../g)
+        .map((x) => parseInt(x, 16))));
+}
+
+const DER_NULL = new Uint8Array([0x05, 0x00]);
+
+function jwkBytes(jwk, member, size) {
+    const b = fromBase64url(jwk[member]);
+    if (b === null || b.length === 0 ||
+        (size !== undefined && b.length !== size)) {
+        throw domError('DataError', `Invalid JWK member "${member}"`);
+    }
+    return b;
+}
+
+/* SPKI or PKCS#8 DER from an EC, RSA or OKP JWK */
+function jwkToDer(jwk, alg, isPrivate) {
+    if (alg.name === 'ECDSA') {
+        const c = CURVES[jwk.crv];
+        if (jwk.kty !== 'EC' || c === undefined) {
+            throw domError('DataError', 'JWK kty must be "EC" with a crv');
+        }
+        const point = der(0x03, new Uint8Array([0, 4]),
+                          jwkBytes(jwk, 'x', c.bytes),
+                          jwkBytes(jwk, 'y', c.bytes));
+        const algId = der(0x30, derOid(OID_EC), derOid(c.oid));
+        if (!isPrivate) {
+            return der(0x30, algId, point);
+        }
+        const ecKey = der(0x30, der(0x02, new Uint8Array([1])),
+                          der(0x04, jwkBytes(jwk, 'd', c.bytes)),
+                          der(0xa1, point));
+        return der(0x30, der(0x02, new Uint8Array([0])), algId,
+                   der(0x04, ecKey));
+    }
+    if (alg.name === 'Ed25519') {
+        if (jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') {
+            throw domError('DataError', 'JWK must be an OKP Ed25519 key');
+        }
+        const algId = der(0x30, derOid(OID_ED25519));
+        const x = jwkBytes(jwk, 'x', 32);
+        if (!isPrivate) {
+            return der(0x30, algId, der(0x03, new Uint8Array([0]), x));
+        }
+        return der(0x30, der(0x02, new Uint8Array([0])), algId,
+                   der(0x04, der(0x04, jwkBytes(jwk, 'd', 32))));
+    }
+    if (jwk.kty !== 'RSA') {
+        throw domError('DataError', 'JWK kty must be "RSA"');
+    }
+    const algId = der(0x30, derOid(OID_RSA), DER_NULL);
+    const n = derInt(jwkBytes(jwk, 'n'));
+    const e = derInt(jwkBytes(jwk, 'e'));
+    if (!isPrivate) {
+        return der(0x30, algId, der(0x03, new Uint8Array([0]),
+                                    der(0x30, n, e)));
+    }
+    if (jwk.oth !== undefined) {
+        throw notSupported('JWK "oth" (multi-prime RSA)');
+    }
+    const rest = ['d', 'p', 'q', 'dp', 'dq', 'qi']
+        .map((m) => derInt(jwkBytes(jwk, m)));
+    const rsaKey = der(0x30, der(0x02, new Uint8Array([0])), n, e, ...rest);
+    return der(0x30, der(0x02, new Uint8Array([0])), algId,
+               der(0x04, rsaKey));
+}
+
+function jwkAsymAlg(keyAlg) {
+    switch (keyAlg.name) {
+    case 'ECDSA':
+        return `ES${keyAlg.namedCurve === 'P-521' ? 512
+                                                  : keyAlg.namedCurve
+                                                        .slice(2)}`;
+    case 'Ed25519':
+        return 'EdDSA';
+    case 'RSA-PSS':
+        return `PS${HASHES[keyAlg.hash.name].jwk}`;
+    default:
+        return `RS${HASHES[keyAlg.hash.name].jwk}`;
+    }
+}
+
+/* a JWK from a key's DER */
+function derToJwk(s) {
+    const u8 = s.material;
+    const isPrivate = s.type === 'private';
+    const spki = isPrivate ? binding.publicKey('', u8) : u8;
+    const parts = derChildren(spki, derRead(spki, 0));
+    const bits = spki.subarray(parts[1].start + 1, parts[1].end);
+    const jwk = {};
+    const name = s.algorithm.name;
+    if (name === 'ECDSA') {
+        const n = CURVES[s.algorithm.namedCurve].bytes;
+        Object.assign(jwk, { kty: 'EC', crv: s.algorithm.namedCurve,
+                             x: base64url(bits.subarray(1, 1 + n)),
+                             y: base64url(bits.subarray(1 + n)) });
+        if (isPrivate) {
+            const body = derChildren(u8, derRead(u8, 0))[2];
+            const ecKey = derChildren(u8, derRead(u8, body.start));
+            jwk.d = base64url(u8.subarray(ecKey[1].start, ecKey[1].end));
+        }
+    } else if (name === 'Ed25519') {
+        Object.assign(jwk, { kty: 'OKP', crv: 'Ed25519',
+                             x: base64url(bits) });
+        if (isPrivate) {
+            const body = derChildren(u8, derRead(u8, 0))[2];
+            const d = derRead(u8, body.start);
+            jwk.d = base64url(u8.subarray(d.start, d.end));
+        }
+    } else {
+        jwk.kty = 'RSA';
+        const src = isPrivate ? u8 : bits;
+        let ints;
+        if (isPrivate) {
+            const body = derChildren(u8, derRead(u8, 0))[2];
+            ints = derChildren(u8, derRead(u8, body.start)).slice(1);
+        } else {
+            ints = derChildren(bits, derRead(bits, 0));
+        }
+        ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'].slice(0, ints.length)
+            .forEach((m, i) => {
+                jwk[m] = base64url(derInteger(src, ints[i]));
+            });
+    }
+    jwk.alg = jwkAsymAlg(s.algorithm);
+    jwk.key_ops = s.usages.slice();
+    jwk.ext = true;
+    return jwk;
+}
+
 /* the asymmetric algorithms' KeyAlgorithm, checked against the DER */
 function asymAlgorithm(alg, info) {
     switch (alg.name) {
@@ -341,9 +510,58 @@ function importJwk(jwk, alg, extractable, usages) {
         jwk instanceof ArrayBuffer) {
         throw new TypeError('keyData must be a JsonWebKey');
     }
-    if (alg.name === 'PBKDF2' || alg.name === 'HKDF' ||
-        !KEY_USAGES[alg.name] || KEY_USAGES[alg.name].length !== 1) {
+    if (alg.name === 'PBKDF2' || alg.name === 'HKDF') {
         throw notSupported(`jwk import of ${alg.name}`);
+    }
+    if (jwk.ext === false && extractable) {
+        throw domError('DataError', 'JWK is not extractable');
+    }
+    if (jwk.key_ops !== undefined &&
+        (!Array.isArray(jwk.key_ops) ||
+         !usages.every((u) => jwk.key_ops.includes(u)))) {
+        throw domError('DataError', 'JWK key_ops do not allow usages');
+    }
+    if (KEY_USAGES[alg.name].length === 2) {
+        const isPrivate = jwk.d !== undefined;
+        if (usages.length !== 0 && jwk.use !== undefined &&
+            jwk.use !== 'sig') {
+            throw domError('DataError', 'JWK use must be "sig"');
+        }
+        checkUsages(usages, KEY_USAGES[alg.name][isPrivate ? 1 : 0]);
+        if (isPrivate) {
+            requireUsages(usages);
+        }
+        const bytes = jwkToDer(jwk, alg, isPrivate);
+        const keyAlg = asymAlgorithm(
+            alg.name === 'ECDSA' ? { ...alg, namedCurve: alg.namedCurve }
+                                 : alg,
+            derKeyInfo(bytes, isPrivate));
+        if (jwk.alg !== undefined && alg.name !== 'ECDSA' &&
+            jwk.alg !== jwkAsymAlg(keyAlg) &&
+            !(alg.name === 'Ed25519' && jwk.alg === 'Ed25519')) {
+            throw domError('DataError',
+                           `JWK alg must be ${jwkAsymAlg(keyAlg)}`);
+        }
+        const key = createKey(isPrivate ? 'private' : 'public', extractable,
+                              keyAlg, usages, bytes);
+        if (isPrivate) {
+            /* the JWK's public part must be the private key's */
+            let spki;
+            try {
+                spki = binding.publicKey('', bytes);
+            } catch {
+                throw domError('DataError', 'Invalid JWK private key');
+            }
+            const pub = derToJwk({ type: 'public', algorithm: keyAlg,
+                                   usages: [], material: spki });
+            for (const m of ['x', 'y', 'n', 'e']) {
+                if (pub[m] !== undefined && pub[m] !== jwk[m]) {
+                    throw domError('DataError',
+                                   `JWK "${m}" does not match "d"`);
+                }
+            }
+        }
+        return key;
     }
     if (jwk.kty !== 'oct') {
         throw domError('DataError', 'JWK kty must be "oct"');
@@ -352,22 +570,9 @@ function importJwk(jwk, alg, extractable, usages) {
     if (bytes === null) {
         throw domError('DataError', 'JWK k is not base64url');
     }
-    if (usages.length !== 0 && jwk.use !== undefined && jwk.use !== 'enc' &&
-        jwk.use !== 'sig') {
-        throw domError('DataError', 'Invalid JWK use');
-    }
     if (usages.length !== 0 && jwk.use !== undefined &&
         jwk.use !== (alg.name === 'HMAC' ? 'sig' : 'enc')) {
         throw domError('DataError', 'JWK use does not match');
-    }
-    if (jwk.key_ops !== undefined) {
-        if (!Array.isArray(jwk.key_ops) ||
-            !usages.every((u) => jwk.key_ops.includes(u))) {
-            throw domError('DataError', 'JWK key_ops do not allow usages');
-        }
-    }
-    if (jwk.ext === false && extractable) {
-        throw domError('DataError', 'JWK is not extractable');
     }
     const key = importSecret(bytes, alg, extractable, usages);
     const want = jwkAlg(keySlots(key).algorithm);
@@ -479,7 +684,7 @@ export class SubtleCrypto {
     }
 
     /**
-     * raw and jwk (HMAC, AES; raw for PBKDF2, HKDF), spki and pkcs8
+     * raw and jwk (HMAC, AES; raw for PBKDF2, HKDF), spki, pkcs8 and jwk
      * (ECDSA, RSASSA-PKCS1-v1_5, RSA-PSS, Ed25519).
      * @returns {Promise<CryptoKey>}
      */
@@ -544,6 +749,9 @@ export class SubtleCrypto {
                 };
             }
             throw notSupported(`${format} export of ${name}`);
+        }
+        if (format === 'jwk') {
+            return derToJwk(s);
         }
         if (format === (s.type === 'private' ? 'pkcs8' : 'spki')) {
             return s.material.slice().buffer;
