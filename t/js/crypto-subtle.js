@@ -154,5 +154,7 @@ check('AES-CBC via JWK',
 const r = new Uint32Array(4);
 console.log(crypto.getRandomValues(r) === r, r.some((x) => x !== 0));
 console.log(crypto.getRandomValues(new Uint8Array(65536)).length);
-console.log(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
-    .test(crypto.randomUUID()), crypto.randomUUID() !== crypto.randomUUID());
+const uuid = new RegExp('^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-' +
+                        '[89ab][0-9a-f]{3}-[0-9a-f]{12}$');
+console.log(uuid.test(crypto.randomUUID()),
+            crypto.randomUUID() !== crypto.randomUUID());
