@@ -247,6 +247,14 @@ nv8_int_t nv8_arg_bytes_size(nv8_call_t *call, size_t i, size_t *size);
 nv8_int_t nv8_arg_bytes_copy(nv8_call_t *call, size_t i, unsigned char *dst,
     size_t size);
 
+/*
+ * An ArrayBufferView or ArrayBuffer argument in place: *data points into
+ * its backing store, writable, valid until the method returns (never pass
+ * it to the thread pool; copy instead).  A detached buffer gives len 0.
+ */
+nv8_int_t nv8_arg_bytes_data(nv8_call_t *call, size_t i,
+    unsigned char **data, size_t *len);
+
 /* an array of strings; items are copied as with nv8_arg_string() */
 nv8_int_t nv8_arg_string_array(nv8_call_t *call, size_t i, nv8_str_t **items,
     size_t *n);
@@ -257,6 +265,8 @@ void nv8_return_bool(nv8_call_t *call, int b);
 void nv8_return_string(nv8_call_t *call, const char *s, size_t len);
 /* UTF-8 text, copied */
 void nv8_return_utf8(nv8_call_t *call, const char *s, size_t len);
+/* bytes, copied into a new Uint8Array */
+void nv8_return_bytes(nv8_call_t *call, const void *data, size_t len);
 void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
     size_t n);
 

@@ -17,6 +17,7 @@
     V(fs)                                                                     \
     V(modules)                                                                \
     V(os)
+    V(crypto)
 
 
 #define NV8_BINDING_DECLARE(name)                                             \

@@ -2069,6 +2069,45 @@ nv8_arg_bytes_copy(nv8_call_t *call, size_t i, unsigned char *dst,
 }
 
 
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_arg_bytes_data(nv8_call_t *call, size_t i, unsigned char **data,
+    size_t *len)
+{
+    Local<Value>  v = (*call->info)[(int) i];
+
+    if (v->IsArrayBufferView()) {
+        Local<ArrayBufferView>  view = v.As<ArrayBufferView>();
+
+        /* GetBackingStore() moves an on-heap typed array off the heap,
+         * so the pointer stays put for the rest of the call */
+        std::shared_ptr<BackingStore>  bs =
+            view->Buffer()->GetBackingStore();
+
+        *len = view->ByteLength();
+        *data = (bs->Data() == nullptr || *len == 0)
+                ? (unsigned char *) ""
+                : static_cast<unsigned char *>(bs->Data())
+                  + view->ByteOffset();
+        return NV8_OK;
+    }
+
+    if (v->IsArrayBuffer()) {
+        Local<ArrayBuffer>  ab = v.As<ArrayBuffer>();
+
+        *len = ab->ByteLength();
+        *data = (ab->Data() == nullptr || *len == 0)
+                ? (unsigned char *) ""
+                : static_cast<unsigned char *>(ab->Data());
+        return NV8_OK;
+    }
+
+    return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                     "argument %d must be an ArrayBuffer or "
+                     "ArrayBufferView", (int) i + 1);
+}
+
+
 extern "C" void
 nv8_return_number(nv8_call_t *call, double n)
 {
@@ -2101,6 +2140,21 @@ nv8_return_utf8(nv8_call_t *call, const char *s, size_t len)
     {
         call->info->GetReturnValue().Set(str);
     }
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" void
+nv8_return_bytes(nv8_call_t *call, const void *data, size_t len)
+{
+    Isolate             *isolate = call->info->GetIsolate();
+    Local<ArrayBuffer>   ab = ArrayBuffer::New(isolate, len);
+
+    if (len != 0) {
+        memcpy(ab->Data(), data, len);
+    }
+
+    call->info->GetReturnValue().Set(Uint8Array::New(ab, 0, len));
 }
 
 

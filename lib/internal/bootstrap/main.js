@@ -5,6 +5,9 @@
 
 import * as timers from 'internal/timers';
 import { console } from 'internal/console';
+import {
+    Crypto, CryptoKey, SubtleCrypto, crypto,
+} from 'internal/crypto/subtle';
 import { TextEncoder, TextDecoder } from 'internal/encoding';
 import * as http from 'internal/http';
 import 'internal/http_fetch';
@@ -52,6 +55,10 @@ define('global', globalThis);
 define('Buffer', Buffer);
 define('process', process);
 define('console', console);
+define('crypto', crypto);
+define('Crypto', Crypto);
+define('CryptoKey', CryptoKey);
+define('SubtleCrypto', SubtleCrypto);
 define('setTimeout', timers.setTimeout);
 define('clearTimeout', timers.clearTimeout);
 define('setInterval', timers.setInterval);
