@@ -16,7 +16,7 @@
     V(timers)                                                                 \
     V(fs)                                                                     \
     V(modules)                                                                \
-    V(os)
+    V(os)                                                                     \
     V(crypto)
 
 
