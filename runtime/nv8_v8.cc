@@ -65,6 +65,7 @@ using v8::ModuleRequest;
 using v8::NewStringType;
 using v8::Number;
 using v8::Object;
+using v8::Private;
 using v8::Promise;
 using v8::PromiseRejectMessage;
 using v8::ScriptCompiler;
@@ -100,6 +101,7 @@ struct Rejection {
     Global<Promise>           promise;
     Global<Value>             reason;
     double                    context;
+    std::string               where;    /* "file:line:col" of a non-Error */
 };
 
 
@@ -113,6 +115,7 @@ struct Runtime {
     std::unordered_map<std::string, Global<Object>>  bindings;
     std::unordered_map<std::string, ModuleRec *>     modules;
     std::vector<Rejection>    rejections;
+    Global<Private>           where_key;    /* a promise's Rejection::where */
     Global<Value>             fetch_error;  /* the exception behind the
                                                last FetchTree() error */
     int                       depth;
@@ -367,6 +370,9 @@ ProcessRejections(Runtime *r)
         std::string   text;
 
         text = FormatException(isolate, context, reason, Local<Message>());
+        if (!rj.where.empty()) {
+            text += "\n    at " + rj.where;
+        }
         ReportUncaught(r, "Uncaught (in promise) " + text, rj.context);
     }
 }
@@ -398,6 +404,24 @@ CurrentContext(Runtime *r, Local<Context> context)
 }
 
 
+/* "file:line:col" of the innermost script frame, "" if none */
+static std::string
+Where(Runtime *r, Isolate *isolate, Local<Value> value)
+{
+    Local<Context>  context = isolate->GetCurrentContext();
+    Local<Message>  m = Exception::CreateMessage(isolate, value);
+    Local<Value>    name = m->GetScriptResourceName();
+    int             line = m->GetLineNumber(context).FromMaybe(0);
+
+    if (!name->IsString() || name.As<String>()->Length() == 0 || line == 0) {
+        return std::string();
+    }
+
+    return ToStdString(isolate, name) + ":" + std::to_string(line) + ":"
+           + std::to_string(m->GetStartColumn(context).FromMaybe(-1) + 1);
+}
+
+
 static void
 PromiseRejected(PromiseRejectMessage msg)
 {
@@ -411,6 +435,22 @@ PromiseRejected(PromiseRejectMessage msg)
         rj.promise.Reset(isolate, promise);
         rj.reason.Reset(isolate, msg.GetValue());
         rj.context = CurrentContext(r, isolate->GetCurrentContext());
+
+        if (!msg.GetValue()->IsNativeError()) {
+            /*
+             * "throw 42" in an async function carries no stack: the only
+             * record of where is the frame still on the stack now, so
+             * keep it for the log, on the promise for formatError()
+             */
+            rj.where = Where(r, isolate, msg.GetValue());
+
+            if (!rj.where.empty()) {
+                Ignore(promise->SetPrivate(isolate->GetCurrentContext(),
+                                           r->where_key.Get(isolate),
+                                           Str(isolate, rj.where)));
+            }
+        }
+
         r->rejections.push_back(std::move(rj));
         return;
     }
@@ -1189,8 +1229,23 @@ FormatError(const FunctionCallbackInfo<Value> &info)
     Isolate         *isolate = info.GetIsolate();
     Local<Context>   context = isolate->GetCurrentContext();
 
-    info.GetReturnValue().Set(Str(isolate,
-        FormatException(isolate, context, info[0], Local<Message>())));
+    Runtime         *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Value>     where;
+    std::string      text;
+
+    text = FormatException(isolate, context, info[0], Local<Message>());
+
+    /* formatError(reason, promise): where a non-Error rejected it */
+    if (info.Length() > 1 && info[1]->IsPromise()
+        && info[1].As<Object>()->GetPrivate(context,
+                                            r->where_key.Get(isolate))
+           .ToLocal(&where)
+        && where->IsString())
+    {
+        text += "\n    at " + ToStdString(isolate, where);
+    }
+
+    info.GetReturnValue().Set(Str(isolate, text));
 }
 
 
@@ -1666,6 +1721,8 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     Local<Function> fn;
 
     r->context.Reset(isolate, context);
+    r->where_key.Reset(isolate, Private::New(isolate,
+        String::NewFromUtf8Literal(isolate, "nv8:where")));
 
     if (!Function::New(context, BindingGet).ToLocal(&fn)) {
         *err = Dup("cannot create the binding function");
@@ -1710,6 +1767,7 @@ nv8__v8_destroy(nv8_runtime_t *rt)
         }
 
         r->binding_fn.Reset();
+        r->where_key.Reset();
         r->fetch_error.Reset();
         r->context.Reset();
     }

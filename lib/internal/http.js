@@ -231,16 +231,27 @@ function settle(r, warning) {
     }
 }
 
+/*
+ * A handler's synchronous throw is not caught here: it goes on to the
+ * native caller, which logs it with the location V8 recorded at the throw
+ * and fails the request (500 before headers, a close after, nothing once
+ * the response is complete).  A catch would lose that location for values
+ * that are not Errors ("throw 42"); a finally keeps it, as V8 re-throws
+ * from a finally with the original message.
+ */
 function run(h, req, res) {
     let r;
+    let threw = true;
     try {
         r = h.fn(req, res);
-    } catch (err) {
-        res._fail(err);
-        return JS_ENDED;
+        threw = false;
+    } finally {
+        if (threw) {
+            res._thrown();
+        }
     }
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
-        r.then(undefined, (err) => res._fail(err));
+        r.then(undefined, (err) => res._fail(err, r));
     }
     return res.writableEnded ? JS_ENDED : JS_PENDING;
 }
@@ -253,12 +264,16 @@ function run(h, req, res) {
 function runPhase(h, req, res) {
     req._edge = true;
     let r;
+    let threw = true;
     try {
         r = h.fn(req, res);
-    } catch (err) {
-        req._edge = false;
-        res._fail(err);
-        return JS_ENDED;
+        threw = false;
+    } finally {
+        if (threw) {
+            // as in run(): the native caller logs it and fails the request
+            req._edge = false;
+            res._thrown();
+        }
     }
     if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
         r.then(() => {
@@ -268,7 +283,7 @@ function runPhase(h, req, res) {
             }
         }, (err) => {
             req._edge = false;
-            res._fail(err);
+            res._fail(err, r);
         });
         return res.writableEnded ? JS_ENDED : JS_PENDING;
     }
@@ -1065,7 +1080,16 @@ export class ServerResponse extends EventEmitter {
         return this;
     }
 
-    _fail(err) {
+    /* the handler threw: its native caller logs that and fails the request */
+    _thrown() {
+        if (!this.writableEnded) {
+            this._failed = true;
+            this.writableEnded = true;
+        }
+    }
+
+    /* "promise": the handler's, which knows where a non-Error rejected it */
+    _fail(err, promise) {
         if (this._failed || this.writableEnded) {
             // the response is complete: only the log hears of it
             v8.reportError(err);
@@ -1073,7 +1097,7 @@ export class ServerResponse extends EventEmitter {
         }
         this._failed = true;
         this.writableEnded = true;
-        http().fail(this._id, v8.formatError(err));
+        http().fail(this._id, v8.formatError(err, promise));
     }
 }
 
