@@ -270,6 +270,28 @@ void nv8_return_bytes(nv8_call_t *call, const void *data, size_t len);
 void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
     size_t n);
 
+/*
+ * Native objects: an opaque JS object that carries a binding's C pointer.
+ * The class's name tags it: an object of another class (or not one at
+ * all) given to nv8_arg_object() throws a TypeError.  fin(data) is called
+ * exactly once, when V8 collects the object or, for objects still alive,
+ * when the runtime is destroyed; it runs on the loop thread inside V8's
+ * garbage collector, so it must not call any nv8_* function.  "external"
+ * is the native memory the object holds, in bytes, reported to V8 so
+ * that it collects such objects soon enough.  nv8_return_object() takes
+ * "data" over only when it returns NV8_OK.  nv8_arg_object() gives the
+ * pointer back, valid until the object is collected.
+ */
+typedef struct {
+    const char               *name;
+    void                    (*fin)(void *data);
+} nv8_class_t;
+
+nv8_int_t nv8_return_object(nv8_call_t *call, const nv8_class_t *cls,
+    void *data, size_t external);
+nv8_int_t nv8_arg_object(nv8_call_t *call, size_t i, const nv8_class_t *cls,
+    void **data);
+
 /* sets a pending exception; returns NV8_ERROR for "return nv8_throw(...)" */
 #define NV8_ERROR_TYPE   0
 #define NV8_ERROR_RANGE  1

@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nv8_internal.h"
@@ -105,6 +106,19 @@ struct Rejection {
 };
 
 
+struct Runtime;
+
+
+/* a native object (nv8_return_object()): weak, so V8 may collect it */
+struct Native {
+    Global<Object>            object;
+    const nv8_class_t        *cls;
+    void                     *data;
+    size_t                    external;
+    Runtime                  *r;
+};
+
+
 struct Runtime {
     nv8_runtime_t            *rt;
     Isolate                  *isolate;
@@ -118,6 +132,9 @@ struct Runtime {
     Global<Private>           where_key;    /* a promise's Rejection::where */
     Global<Value>             fetch_error;  /* the exception behind the
                                                last FetchTree() error */
+    Global<FunctionTemplate>  native_tmpl;  /* native objects' class */
+    std::unordered_set<Native *>  natives;  /* alive, finalized at the
+                                               latest by destroy */
     int                       depth;
     bool                      terminating;  /* a limit stopped this run */
     bool                      heap_hit;     /* near the heap limit */
@@ -1766,6 +1783,16 @@ nv8__v8_destroy(nv8_runtime_t *rt)
             r->hooks[i].Reset();
         }
 
+        /* the objects V8 did not collect: their finalizers run now */
+        for (Native *n : r->natives) {
+            n->object.Reset();
+            n->cls->fin(n->data);
+            delete n;
+        }
+
+        r->natives.clear();
+        r->native_tmpl.Reset();
+
         r->binding_fn.Reset();
         r->where_key.Reset();
         r->fetch_error.Reset();
@@ -2227,6 +2254,108 @@ nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items, size_t n)
     }
 
     call->info->GetReturnValue().Set(Array::New(isolate, v.data(), n));
+}
+
+
+/* native objects */
+
+/* V8's first-pass weak callback: inside the GC, so no JS and no handles */
+static void
+NativeCollected(const v8::WeakCallbackInfo<Native> &info)
+{
+    Native  *n = info.GetParameter();
+
+    n->object.Reset();
+    n->r->natives.erase(n);
+
+    if (n->external != 0) {
+        n->r->isolate->AdjustAmountOfExternalAllocatedMemory(
+            -(int64_t) n->external);
+    }
+
+    n->cls->fin(n->data);
+    delete n;
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_return_object(nv8_call_t *call, const nv8_class_t *cls, void *data,
+    size_t external)
+{
+    Isolate                  *isolate = call->info->GetIsolate();
+    Local<Context>            context = isolate->GetCurrentContext();
+    Runtime                  *r = Get(call->rt);
+    Local<FunctionTemplate>   tmpl;
+    Local<Object>             obj;
+    Native                   *n;
+
+    if (r->native_tmpl.IsEmpty()) {
+        tmpl = FunctionTemplate::New(isolate);
+        tmpl->SetClassName(String::NewFromUtf8Literal(isolate,
+                                                      "NativeHandle"));
+        tmpl->InstanceTemplate()->SetInternalFieldCount(1);
+        r->native_tmpl.Reset(isolate, tmpl);
+
+    } else {
+        tmpl = r->native_tmpl.Get(isolate);
+    }
+
+    if (!tmpl->InstanceTemplate()->NewInstance(context).ToLocal(&obj)) {
+        return NV8_ERROR;
+    }
+
+    n = new Native;
+    n->cls = cls;
+    n->data = data;
+    n->external = external;
+    n->r = r;
+
+    obj->SetAlignedPointerInInternalField(0, n);
+    n->object.Reset(isolate, obj);
+    n->object.SetWeak(n, NativeCollected, v8::WeakCallbackType::kParameter);
+    r->natives.insert(n);
+
+    if (external != 0) {
+        isolate->AdjustAmountOfExternalAllocatedMemory((int64_t) external);
+    }
+
+    call->info->GetReturnValue().Set(obj);
+
+    return NV8_OK;
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_arg_object(nv8_call_t *call, size_t i, const nv8_class_t *cls,
+    void **data)
+{
+    Isolate       *isolate = call->info->GetIsolate();
+    Runtime       *r = Get(call->rt);
+    Local<Value>   v = (*call->info)[(int) i];
+    Native        *n;
+
+    if (r->native_tmpl.IsEmpty() || !v->IsObject()
+        || !r->native_tmpl.Get(isolate)->HasInstance(v))
+    {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be a %s handle", (int) i + 1,
+                         cls->name);
+    }
+
+    n = static_cast<Native *>(
+            v.As<Object>()->GetAlignedPointerFromInternalField(0));
+
+    if (n->cls != cls) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be a %s handle, not %s",
+                         (int) i + 1, cls->name, n->cls->name);
+    }
+
+    *data = n->data;
+
+    return NV8_OK;
 }
 
 
