@@ -17,7 +17,8 @@
     V(fs)                                                                     \
     V(modules)                                                                \
     V(os)                                                                     \
-    V(crypto)
+    V(crypto)                                                                 \
+    V(zlib)
 
 
 #define NV8_BINDING_DECLARE(name)                                             \
