@@ -15,6 +15,9 @@ import * as streams from 'internal/web/streams';
 import { AbortController, AbortSignal } from 'internal/web/abort';
 import { atob, btoa } from 'internal/web/base64';
 import { Blob, File } from 'internal/web/blob';
+import {
+    CompressionStream, DecompressionStream,
+} from 'internal/web/compression';
 import { DOMException } from 'internal/web/domexception';
 import { Event, EventTarget } from 'internal/web/events';
 import { Request, Response } from 'internal/web/fetch';
@@ -86,3 +89,5 @@ define('URLSearchParams', URLSearchParams);
 for (const name of Object.keys(streams)) {
     define(name, streams[name]);
 }
+define('CompressionStream', CompressionStream);
+define('DecompressionStream', DecompressionStream);
