@@ -45,7 +45,6 @@ const FLUSH_BOUND = [
 // flush() writes one of these empty buffers; _transform() reads the flag
 const kFlushFlag = Symbol('kFlushFlag');
 const kResume = Symbol('kResume');
-const kError = Symbol('kError');
 const kFlushFlagList = [
     Z_NO_FLUSH, Z_BLOCK, Z_PARTIAL_FLUSH, Z_SYNC_FLUSH, Z_FULL_FLUSH,
     Z_FINISH,
@@ -290,7 +289,6 @@ class ZlibBase extends Transform {
         this._info = opts?.info;
         this._maxOutputLength = o.maxOutputLength;
         this[kResume] = null;
-        this[kError] = null;
     }
 
     /** Whether the codec has been freed. */
@@ -374,10 +372,8 @@ class ZlibBase extends Transform {
                 this.bytesWritten += consumed;
                 callOut(cb);
             }, (e) => {
-                const err = zlibError(e);
-                this[kError] = err;
                 this._close();
-                callOut(cb, err);
+                callOut(cb, zlibError(e));
             });
     }
 
