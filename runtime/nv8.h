@@ -269,6 +269,8 @@ void nv8_return_utf8(nv8_call_t *call, const char *s, size_t len);
 void nv8_return_bytes(nv8_call_t *call, const void *data, size_t len);
 void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
     size_t n);
+/* numbers, copied into a new Float64Array */
+void nv8_return_numbers(nv8_call_t *call, const double *v, size_t n);
 
 /* sets a pending exception; returns NV8_ERROR for "return nv8_throw(...)" */
 #define NV8_ERROR_TYPE   0
@@ -276,6 +278,9 @@ void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
 #define NV8_ERROR_PLAIN  2
 nv8_int_t nv8_throw(nv8_call_t *call, int type, const char *code,
     const char *fmt, ...);
+/* throws [errno, syscall] (a negative libuv errno), the value
+ * nv8_promise_reject_errno() rejects with, for lib/ to build the Error */
+nv8_int_t nv8_throw_errno(nv8_call_t *call, int uv_err, const char *syscall);
 
 
 /*

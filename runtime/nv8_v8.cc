@@ -372,6 +372,34 @@ ProcessRejections(Runtime *r)
 }
 
 
+/*
+ * V8's own foreground tasks: FinalizationRegistry callbacks (lib/ closes
+ * file descriptors of collected FileHandles with them) and GC jobs.  The
+ * default platform only queues them; they run here, after the microtasks
+ * of an outermost run, a few at a time so a GC job that keeps reposting
+ * itself cannot hold the worker.
+ */
+#define NV8_TASKS_PER_DRAIN  16
+
+static void
+RunTasks(Runtime *r)
+{
+    int  n;
+
+    Enter(r);
+
+    for (n = 0; n < NV8_TASKS_PER_DRAIN; n++) {
+        if (!v8::platform::PumpMessageLoop(platform.get(), r->isolate)) {
+            break;
+        }
+
+        r->isolate->PerformMicrotaskCheckpoint();
+    }
+
+    Leave(r);
+}
+
+
 static void
 Drain(Runtime *r)
 {
@@ -382,6 +410,8 @@ Drain(Runtime *r)
     Enter(r);
     r->isolate->PerformMicrotaskCheckpoint();
     Leave(r);
+
+    RunTasks(r);
 
     if (!r->rejections.empty()) {
         ProcessRejections(r);
@@ -2169,6 +2199,37 @@ nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items, size_t n)
     }
 
     call->info->GetReturnValue().Set(Array::New(isolate, v.data(), n));
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" void
+nv8_return_numbers(nv8_call_t *call, const double *v, size_t n)
+{
+    Isolate             *isolate = call->info->GetIsolate();
+    Local<ArrayBuffer>   ab = ArrayBuffer::New(isolate, n * sizeof(double));
+
+    if (n != 0) {
+        memcpy(ab->Data(), v, n * sizeof(double));
+    }
+
+    call->info->GetReturnValue().Set(Float64Array::New(ab, 0, n));
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_throw_errno(nv8_call_t *call, int uv_err, const char *syscall)
+{
+    Isolate       *isolate = call->info->GetIsolate();
+    Local<Value>   v[2] = {
+        Integer::New(isolate, uv_err),
+        Str(isolate, syscall, strlen(syscall))
+    };
+
+    isolate->ThrowException(Array::New(isolate, v, 2));
+
+    return NV8_ERROR;
 }
 
 
