@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -235,16 +236,17 @@ nv8__fs_open(nv8_runtime_t *rt, const char *path, int flags, int mode)
  * beneath the root like any path, and that component (no '/', at most
  * NAME_MAX bytes) in "name".  The caller then uses the *at() call with
  * the fd and the name, which cannot leave the directory.  A path that
- * is a root itself has its parent outside, so it gets -EACCES.  The
- * name may be "." or "..": callers refuse those.
+ * is a root itself, or its "..", is outside: -EACCES.  Other names "."
+ * and ".." are left to the callers, which refuse them.
  */
 
 int
 nv8__fs_open_parent(nv8_runtime_t *rt, const char *path, char *name)
 {
-    int          rc, dirfd;
+    int          rc, fd, dirfd;
     char         dir[PATH_MAX], buf[PATH_MAX];
     size_t       len, n;
+    struct stat  st, rst;
     const char  *slash, *rel;
 
     len = strlen(path);
@@ -298,19 +300,32 @@ nv8__fs_open_parent(nv8_runtime_t *rt, const char *path, char *name)
 
     name[n] = '\0';
 
-    if (rt->fs_nroots != 0) {
-        /* the path itself must be beneath a root, not just its parent */
-        rc = nv8_fs_locate(rt, path, buf, &dirfd, &rel);
-        if (rc != 0) {
-            return rc;
-        }
-
-        if (strcmp(rel, ".") == 0) {
-            return -EACCES;
-        }
+    if (rt->fs_nroots == 0) {
+        return nv8__fs_open(rt, dir, O_PATH | O_DIRECTORY, 0);
     }
 
-    return nv8__fs_open(rt, dir, O_PATH | O_DIRECTORY, 0);
+    /* the path itself must be beneath a root, not just its parent */
+    rc = nv8_fs_locate(rt, path, buf, &dirfd, &rel);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (strcmp(rel, ".") == 0) {
+        return -EACCES;
+    }
+
+    fd = nv8__fs_open(rt, dir, O_PATH | O_DIRECTORY, 0);
+
+    /* "root/.." names the root's parent */
+    if (fd >= 0 && strcmp(name, "..") == 0
+        && fstat(fd, &st) == 0 && fstat(dirfd, &rst) == 0
+        && st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
+    {
+        close(fd);
+        return -EACCES;
+    }
+
+    return fd;
 }
 
 
