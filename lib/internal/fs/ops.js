@@ -101,11 +101,17 @@ function readArgs(fd, buffer, offset, length, position) {
     }
     const u8 = view(buffer);
     offset = offset ?? 0;
-    validateInt(offset, 'offset', 0, u8.byteLength);
+    validateInt(offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
     length = length ?? u8.byteLength - offset;
-    validateInt(length, 'length', 0, u8.byteLength - offset);
-    return { fd: validateFd(fd), buffer, target: u8.subarray(offset,
-             offset + length), position: toPosition(position) };
+    if (length !== 0) {
+        // as Node: a read of nothing is no error, whatever the offset
+        validateInt(offset, 'offset', 0, u8.byteLength);
+        validateInt(length, 'length', 0, u8.byteLength - offset);
+    }
+    return { fd: validateFd(fd), buffer,
+             target: length === 0 ? u8.subarray(0, 0)
+                                  : u8.subarray(offset, offset + length),
+             position: toPosition(position) };
 }
 
 /*
