@@ -2350,7 +2350,9 @@ nv8_promise_resolve_numbers(nv8_promise_t *p, const double *v, size_t n)
     {
         Local<ArrayBuffer>  ab = ArrayBuffer::New(isolate, n * sizeof(double));
 
-        memcpy(ab->Data(), v, n * sizeof(double));
+        if (n != 0) {
+            memcpy(ab->Data(), v, n * sizeof(double));
+        }
 
         return Float64Array::New(ab, 0, n);
     });
