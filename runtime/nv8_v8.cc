@@ -118,6 +118,8 @@ struct Runtime {
     int                       depth;
     bool                      terminating;  /* a limit stopped this run */
     bool                      heap_hit;     /* near the heap limit */
+    bool                      gc_seen;      /* a GC ended: V8 may have
+                                               queued tasks */
     std::string               terminated;   /* why, for the error */
     double                    terminated_ctx;
 };
@@ -376,15 +378,29 @@ ProcessRejections(Runtime *r)
  * V8's own foreground tasks: FinalizationRegistry callbacks (lib/ closes
  * file descriptors of collected FileHandles with them) and GC jobs.  The
  * default platform only queues them; they run here, after the microtasks
- * of an outermost run, a few at a time so a GC job that keeps reposting
- * itself cannot hold the worker.
+ * of an outermost run that followed a GC (which is when V8 queues them;
+ * asking the platform after every run costs a lock each time), a few at
+ * a time so a GC job that keeps reposting itself cannot hold the worker.
  */
 #define NV8_TASKS_PER_DRAIN  16
+
+static void
+GcEnded(Isolate *, v8::GCType, v8::GCCallbackFlags, void *data)
+{
+    static_cast<Runtime *>(data)->gc_seen = true;
+}
+
 
 static void
 RunTasks(Runtime *r)
 {
     int  n;
+
+    if (!r->gc_seen) {
+        return;
+    }
+
+    r->gc_seen = false;
 
     Enter(r);
 
@@ -1687,6 +1703,7 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     isolate->SetHostImportModuleDynamicallyCallback(ImportDynamic);
     isolate->SetCaptureStackTraceForUncaughtExceptions(true, 10);
     isolate->AddNearHeapLimitCallback(NearHeapLimit, r);
+    isolate->AddGCEpilogueCallback(GcEnded, r);
     isolate->SetOOMErrorHandler(OutOfMemory);
 
     Isolate::Scope  is(isolate);
