@@ -255,6 +255,16 @@ nv8_int_t nv8_arg_bytes_copy(nv8_call_t *call, size_t i, unsigned char *dst,
 nv8_int_t nv8_arg_bytes_data(nv8_call_t *call, size_t i,
     unsigned char **data, size_t *len);
 
+/*
+ * Watches the object argument i: gone(data, 1) is called once it has been
+ * garbage-collected, or gone(data, 0) when the runtime is destroyed
+ * first; either way exactly once, and the callee frees "data".  With 1 it
+ * runs inside V8's GC on the loop thread: it must not call into this API
+ * or JS (closing a file descriptor, logging, freeing are fine).
+ */
+nv8_int_t nv8_arg_weak(nv8_call_t *call, size_t i,
+    void (*gone)(void *data, int collected), void *data);
+
 /* an array of strings; items are copied as with nv8_arg_string() */
 nv8_int_t nv8_arg_string_array(nv8_call_t *call, size_t i, nv8_str_t **items,
     size_t *n);

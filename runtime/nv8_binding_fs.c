@@ -128,6 +128,14 @@ typedef struct {
 } nv8_fs_fd_t;
 
 
+/* a FileHandle's fd, closed if the handle is collected while open */
+typedef struct {
+    nv8_runtime_t            *rt;
+    int                       fd;
+    uint64_t                  gen;
+} nv8_fs_watch_t;
+
+
 typedef struct {
     nv8_fs_fd_t              *fds;          /* indexed by fd */
     size_t                    n;
@@ -174,6 +182,8 @@ enum {
 
 static nv8_int_t nv8_fs_call(nv8_call_t *call);
 static nv8_int_t nv8_fs_errname(nv8_call_t *call);
+static nv8_int_t nv8_fs_watch(nv8_call_t *call);
+static void nv8_fs_gone(void *data, int collected);
 static nv8_int_t nv8_fs_args(nv8_call_t *call, nv8_fs_req_t *req);
 static nv8_int_t nv8_fs_arg_path(nv8_call_t *call, size_t i, char **out);
 static nv8_int_t nv8_fs_sync_result(nv8_call_t *call, nv8_fs_req_t *req);
@@ -343,6 +353,7 @@ static const nv8_method_t  nv8_fs_methods[] = {
     nv8_fs_method("mkdtemp", NV8_FS_MKDTEMP),
     nv8_fs_method("chmod", NV8_FS_CHMOD),
     nv8_fs_method("fchmod", NV8_FS_FCHMOD),
+    { "watch",      nv8_fs_watch,       0 },
     { "errname",    nv8_fs_errname,     0 },
     { "strerror",   nv8_fs_errname,     1 },
 
@@ -372,6 +383,83 @@ nv8_fs_errname(nv8_call_t *call)
     nv8_return_string(call, s, strlen(s));
 
     return NV8_OK;
+}
+
+
+/*
+ * watch(fileHandle, fd): if the FileHandle is garbage-collected while its
+ * fd is still open, the fd is closed, as Node does (with its warning).
+ */
+
+static nv8_int_t
+nv8_fs_watch(nv8_call_t *call)
+{
+    double           n;
+    nv8_fs_fd_t     *e;
+    nv8_fs_watch_t  *w;
+
+    if (nv8_arg_number(call, 1, &n) != NV8_OK) {
+        return NV8_ERROR;
+    }
+
+    e = nv8_fs_fd_find(nv8_call_runtime(call), (int) n);
+    if (e == NULL) {
+        return NV8_OK;
+    }
+
+    w = malloc(sizeof(nv8_fs_watch_t));
+    if (w == NULL) {
+        return nv8_throw(call, NV8_ERROR_RANGE, NULL, "out of memory");
+    }
+
+    w->rt = nv8_call_runtime(call);
+    w->fd = (int) n;
+    w->gen = e->gen;
+
+    if (nv8_arg_weak(call, 0, nv8_fs_gone, w) != NV8_OK) {
+        free(w);
+        return NV8_ERROR;
+    }
+
+    return NV8_OK;
+}
+
+
+/*
+ * Inside V8's GC, on the loop thread: no JS.  The generation tells
+ * whether the fd is still the one the handle opened (an explicit close()
+ * ends it); with work in flight on it, the last reference closes it.
+ */
+
+static void
+nv8_fs_gone(void *data, int collected)
+{
+    nv8_fs_t        *fs;
+    nv8_fs_fd_t     *e;
+    nv8_fs_watch_t  *w = data;
+
+    fs = w->rt->fs;
+
+    if (collected && !w->rt->destroying && fs != NULL
+        && (size_t) w->fd < fs->n)
+    {
+        e = &fs->fds[w->fd];
+
+        if (e->gen == w->gen && e->state == NV8_FS_FD_OPEN) {
+            e->state = NV8_FS_FD_CLOSING;
+
+            if (e->refs == 0) {
+                close(w->fd);
+                e->state = 0;
+            }
+
+            /* Node's words, as process.emitWarning() logs them */
+            nv8__log(w->rt, NV8_LOG_WARN, 0, "js: (nv8) Warning: Closing "
+                     "file descriptor %d on garbage collection", w->fd);
+        }
+    }
+
+    free(w);
 }
 
 
@@ -2166,7 +2254,7 @@ nv8_fs_rm_tree(int dfd, const char *name, const char **syscall)
 static int
 nv8_fs_copy(int in, int out, int mode, size_t size)
 {
-    ssize_t        n, w;
+    ssize_t        n, w, k;
     size_t         done;
     unsigned char  buf[65536];
 
@@ -2213,8 +2301,8 @@ nv8_fs_copy(int in, int out, int mode, size_t size)
             return 0;
         }
 
-        for (w = 0; w < n; ) {
-            ssize_t  k = write(out, buf + w, (size_t) (n - w));
+        for (w = 0; w < n; /* void */ ) {
+            k = write(out, buf + w, (size_t) (n - w));
 
             if (k == -1) {
                 if (errno == EINTR) {

@@ -29,6 +29,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "nv8_internal.h"
@@ -96,6 +97,15 @@ struct ModuleRec {
 };
 
 
+/* an object watched by nv8_arg_weak() */
+struct Weak {
+    Global<Object>            handle;
+    void                    (*gone)(void *data, int collected);
+    void                     *data;
+    struct Runtime           *runtime;
+};
+
+
 struct Rejection {
     Global<Promise>           promise;
     Global<Value>             reason;
@@ -118,8 +128,7 @@ struct Runtime {
     int                       depth;
     bool                      terminating;  /* a limit stopped this run */
     bool                      heap_hit;     /* near the heap limit */
-    bool                      gc_seen;      /* a GC ended: V8 may have
-                                               queued tasks */
+    std::unordered_set<struct Weak *>  weak;  /* nv8_arg_weak() */
     std::string               terminated;   /* why, for the error */
     double                    terminated_ctx;
 };
@@ -374,48 +383,6 @@ ProcessRejections(Runtime *r)
 }
 
 
-/*
- * V8's own foreground tasks: FinalizationRegistry callbacks (lib/ closes
- * file descriptors of collected FileHandles with them) and GC jobs.  The
- * default platform only queues them; they run here, after the microtasks
- * of an outermost run that followed a GC (which is when V8 queues them;
- * asking the platform after every run costs a lock each time), a few at
- * a time so a GC job that keeps reposting itself cannot hold the worker.
- */
-#define NV8_TASKS_PER_DRAIN  16
-
-static void
-GcEnded(Isolate *, v8::GCType, v8::GCCallbackFlags, void *data)
-{
-    static_cast<Runtime *>(data)->gc_seen = true;
-}
-
-
-static void
-RunTasks(Runtime *r)
-{
-    int  n;
-
-    if (!r->gc_seen) {
-        return;
-    }
-
-    r->gc_seen = false;
-
-    Enter(r);
-
-    for (n = 0; n < NV8_TASKS_PER_DRAIN; n++) {
-        if (!v8::platform::PumpMessageLoop(platform.get(), r->isolate)) {
-            break;
-        }
-
-        r->isolate->PerformMicrotaskCheckpoint();
-    }
-
-    Leave(r);
-}
-
-
 static void
 Drain(Runtime *r)
 {
@@ -426,8 +393,6 @@ Drain(Runtime *r)
     Enter(r);
     r->isolate->PerformMicrotaskCheckpoint();
     Leave(r);
-
-    RunTasks(r);
 
     if (!r->rejections.empty()) {
         ProcessRejections(r);
@@ -1703,7 +1668,6 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     isolate->SetHostImportModuleDynamicallyCallback(ImportDynamic);
     isolate->SetCaptureStackTraceForUncaughtExceptions(true, 10);
     isolate->AddNearHeapLimitCallback(NearHeapLimit, r);
-    isolate->AddGCEpilogueCallback(GcEnded, r);
     isolate->SetOOMErrorHandler(OutOfMemory);
 
     Isolate::Scope  is(isolate);
@@ -1759,6 +1723,14 @@ nv8__v8_destroy(nv8_runtime_t *rt)
         r->binding_fn.Reset();
         r->fetch_error.Reset();
         r->context.Reset();
+
+        for (Weak *w : r->weak) {
+            w->handle.Reset();
+            w->gone(w->data, 0);
+            delete w;
+        }
+
+        r->weak.clear();
     }
 
     r->isolate->Dispose();
@@ -2247,6 +2219,48 @@ nv8_throw_errno(nv8_call_t *call, int uv_err, const char *syscall)
     isolate->ThrowException(Array::New(isolate, v, 2));
 
     return NV8_ERROR;
+}
+
+
+/*
+ * First-pass weak callback: runs inside the GC, so it only resets the
+ * handle and calls the C callback, which must not touch V8.
+ */
+static void
+WeakGone(const v8::WeakCallbackInfo<Weak> &info)
+{
+    Weak  *w = info.GetParameter();
+
+    w->handle.Reset();
+    w->runtime->weak.erase(w);
+    w->gone(w->data, 1);
+    delete w;
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_arg_weak(nv8_call_t *call, size_t i, void (*gone)(void *data,
+    int collected), void *data)
+{
+    Local<Value>   v = (*call->info)[(int) i];
+    Runtime       *r = Get(call->rt);
+    Weak          *w;
+
+    if (!v->IsObject()) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be an object", (int) i + 1);
+    }
+
+    w = new Weak;
+    w->gone = gone;
+    w->data = data;
+    w->runtime = r;
+    w->handle.Reset(call->info->GetIsolate(), v.As<Object>());
+    w->handle.SetWeak(w, WeakGone, v8::WeakCallbackType::kParameter);
+    r->weak.insert(w);
+
+    return NV8_OK;
 }
 
 

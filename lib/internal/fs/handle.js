@@ -7,7 +7,6 @@
 
 import { Buffer } from 'buffer';
 import { EventEmitter } from 'events';
-import process from 'process';
 import {
     binding, stringToFlags, parseMode, toPath, validateFd, getOptions,
     decode, toBytes, callAsync, callSync,
@@ -27,18 +26,10 @@ function closedError(syscall) {
 
 /*
  * A FileHandle dropped while open has its fd closed when it is collected,
- * with a warning, as Node does; the close waits for work in flight on it
- * (the binding's reference count), so it is safe at any moment.
+ * with Node's warning (logged; no 'warning' event): the binding watches
+ * the object with a weak handle.  The close waits for work in flight on
+ * the fd, so it is safe at any moment.
  */
-const registry = new FinalizationRegistry((fd) => {
-    try {
-        binding.closeSync(fd);
-    } catch {
-        return;
-    }
-    process.emitWarning(`Closing file descriptor ${fd} on garbage ` +
-                        'collection');
-});
 
 /** An open file, as Node's FileHandle (fs/promises). */
 export class FileHandle extends EventEmitter {
@@ -49,7 +40,7 @@ export class FileHandle extends EventEmitter {
     constructor(fd) {
         super();
         this.#fd = fd;
-        registry.register(this, fd, this);
+        binding.watch(this, fd);
     }
 
     /** @returns {number} the descriptor, -1 once closed */
@@ -77,7 +68,6 @@ export class FileHandle extends EventEmitter {
         }
         const fd = this.#fd;
         this.#fd = -1;
-        registry.unregister(this);
         this.#closing = callAsync(binding.close(fd)).then(() => {
             this.emit('close');
         });
