@@ -255,6 +255,16 @@ nv8_int_t nv8_arg_bytes_copy(nv8_call_t *call, size_t i, unsigned char *dst,
 nv8_int_t nv8_arg_bytes_data(nv8_call_t *call, size_t i,
     unsigned char **data, size_t *len);
 
+/*
+ * Watches the object argument i: gone(data, 1) is called once it has been
+ * garbage-collected, or gone(data, 0) when the runtime is destroyed
+ * first; either way exactly once, and the callee frees "data".  With 1 it
+ * runs inside V8's GC on the loop thread: it must not call into this API
+ * or JS (closing a file descriptor, logging, freeing are fine).
+ */
+nv8_int_t nv8_arg_weak(nv8_call_t *call, size_t i,
+    void (*gone)(void *data, int collected), void *data);
+
 /* an array of strings; items are copied as with nv8_arg_string() */
 nv8_int_t nv8_arg_string_array(nv8_call_t *call, size_t i, nv8_str_t **items,
     size_t *n);
@@ -269,6 +279,8 @@ void nv8_return_utf8(nv8_call_t *call, const char *s, size_t len);
 void nv8_return_bytes(nv8_call_t *call, const void *data, size_t len);
 void nv8_return_string_array(nv8_call_t *call, const nv8_str_t *items,
     size_t n);
+/* numbers, copied into a new Float64Array */
+void nv8_return_numbers(nv8_call_t *call, const double *v, size_t n);
 
 /*
  * Native objects: an opaque JS object that carries a binding's C pointer.
@@ -298,6 +310,9 @@ nv8_int_t nv8_arg_object(nv8_call_t *call, size_t i, const nv8_class_t *cls,
 #define NV8_ERROR_PLAIN  2
 nv8_int_t nv8_throw(nv8_call_t *call, int type, const char *code,
     const char *fmt, ...);
+/* throws [errno, syscall] (a negative libuv errno), the value
+ * nv8_promise_reject_errno() rejects with, for lib/ to build the Error */
+nv8_int_t nv8_throw_errno(nv8_call_t *call, int uv_err, const char *syscall);
 
 
 /*

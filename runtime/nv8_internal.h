@@ -43,6 +43,8 @@ struct nv8_runtime_s {
     nv8_watchdog_t           *watchdog;     /* js_cpu_limit, or NULL */
     nv8_fs_root_t            *fs_roots;     /* where files may be opened */
     size_t                    fs_nroots;    /* 0: anywhere */
+    void                     *fs;           /* the fs binding's state:
+                                               descriptors JS opened */
     uint64_t                  cpu_limit_ms;
     size_t                    heap_max;
     size_t                    buffers_max;
@@ -75,11 +77,24 @@ void nv8__watchdog_leave(nv8_watchdog_t *wd);
 /* in V8's interrupt: 1 if the current run is over the limit */
 int nv8__watchdog_confirm(nv8_watchdog_t *wd);
 
-/* file roots (nv8_fs_roots.c); nv8__fs_open() is safe on pool threads */
+/*
+ * File roots (nv8_fs_roots.c), safe on pool threads.  nv8__fs_open() and
+ * nv8__fs_open_parent() return an fd (O_CLOEXEC) the caller closes, or
+ * -errno.
+ */
 nv8_int_t nv8__fs_roots_open(nv8_runtime_t *rt, const char **roots,
     char **err);
 void nv8__fs_roots_close(nv8_runtime_t *rt);
-int nv8__fs_open(nv8_runtime_t *rt, const char *path, int flags);
+int nv8__fs_open(nv8_runtime_t *rt, const char *path, int flags, int mode);
+/* the directory holding the last component, which goes to "name"
+ * (NAME_MAX + 1 bytes) */
+int nv8__fs_open_parent(nv8_runtime_t *rt, const char *path, char *name);
+/* depth of directory "fd" beneath the root of "path"; -1: unknown */
+int nv8__fs_depth(nv8_runtime_t *rt, const char *path, int fd);
+
+/* the fs binding's descriptors, closed when the runtime goes
+ * (nv8_binding_fs.c) */
+void nv8__fs_cleanup(nv8_runtime_t *rt);
 
 /* the shim: nv8_v8.cc */
 nv8_int_t nv8__v8_create(nv8_runtime_t *rt, char **err);

@@ -6,7 +6,9 @@
  * no nginx.  console.log/info/debug go to stdout, warn/error to stderr.
  * Exits 1 on an uncaught exception or unhandled rejection.  NV8_PATH is a
  * colon-separated list of directories searched for packages after the
- * node_modules lookup (as Node's NODE_PATH, for import too).
+ * node_modules lookup (as Node's NODE_PATH, for import too).  NV8_FS_ROOT,
+ * colon-separated too, keeps node:fs beneath those directories, as the
+ * js_fs_root directive does in nginx.
  *
  *   nv8 [--v8-flags=FLAGS] [--check] FILE
  */
@@ -54,7 +56,7 @@ main(int argc, char **argv)
 {
     int                  i, check;
     char                *err, path[PATH_MAX];
-    const char          *file, *flags, **paths;
+    const char          *file, *flags, **paths, **roots;
     nv8_runtime_t       *rt;
     nv8_runtime_conf_t   conf;
 
@@ -98,11 +100,28 @@ main(int argc, char **argv)
         return 2;
     }
 
+    roots = NULL;
+
+    if (getenv("NV8_FS_ROOT") != NULL) {
+        roots = nv8_run_paths(getenv("NV8_FS_ROOT"));
+        if (roots == NULL) {
+            fprintf(stderr, "nv8: out of memory\n");
+            return 2;
+        }
+
+        if (roots[0] == NULL) {
+            /* never "anywhere" by mistake */
+            fprintf(stderr, "nv8: NV8_FS_ROOT names no directory\n");
+            return 2;
+        }
+    }
+
     rt = NULL;
     memset(&conf, 0, sizeof(conf));
     conf.host.log = nv8_run_log;
     conf.host.data = &rt;
     conf.module_paths = paths;
+    conf.fs_roots = roots;
 
     err = NULL;
     rt = nv8_runtime_create(&conf, &err);

@@ -133,6 +133,11 @@ nv8_runtime_destroy(nv8_runtime_t *rt)
 
     uv_run(&rt->loop, UV_RUN_NOWAIT);
 
+    if (rt->work == 0) {
+        /* descriptors JS left open; pool work may still use them else */
+        nv8__fs_cleanup(rt);
+    }
+
     if (rt->watchdog) {
         nv8__watchdog_stop(rt->watchdog);
         rt->watchdog = NULL;

@@ -98,6 +98,15 @@ struct ModuleRec {
 };
 
 
+/* an object watched by nv8_arg_weak() */
+struct Weak {
+    Global<Object>            handle;
+    void                    (*gone)(void *data, int collected);
+    void                     *data;
+    struct Runtime           *runtime;
+};
+
+
 struct Rejection {
     Global<Promise>           promise;
     Global<Value>             reason;
@@ -138,6 +147,7 @@ struct Runtime {
     int                       depth;
     bool                      terminating;  /* a limit stopped this run */
     bool                      heap_hit;     /* near the heap limit */
+    std::unordered_set<struct Weak *>  weak;  /* nv8_arg_weak() */
     std::string               terminated;   /* why, for the error */
     double                    terminated_ctx;
 };
@@ -1797,6 +1807,14 @@ nv8__v8_destroy(nv8_runtime_t *rt)
         r->where_key.Reset();
         r->fetch_error.Reset();
         r->context.Reset();
+
+        for (Weak *w : r->weak) {
+            w->handle.Reset();
+            w->gone(w->data, 0);
+            delete w;
+        }
+
+        r->weak.clear();
     }
 
     r->isolate->Dispose();
@@ -2279,6 +2297,21 @@ NativeCollected(const v8::WeakCallbackInfo<Native> &info)
 
 
 /* opens no scope: runs inside the trampoline's */
+extern "C" void
+nv8_return_numbers(nv8_call_t *call, const double *v, size_t n)
+{
+    Isolate             *isolate = call->info->GetIsolate();
+    Local<ArrayBuffer>   ab = ArrayBuffer::New(isolate, n * sizeof(double));
+
+    if (n != 0) {
+        memcpy(ab->Data(), v, n * sizeof(double));
+    }
+
+    call->info->GetReturnValue().Set(Float64Array::New(ab, 0, n));
+}
+
+
+/* opens no scope: runs inside the trampoline's */
 extern "C" nv8_int_t
 nv8_return_object(nv8_call_t *call, const nv8_class_t *cls, void *data,
     size_t external)
@@ -2354,6 +2387,64 @@ nv8_arg_object(nv8_call_t *call, size_t i, const nv8_class_t *cls,
     }
 
     *data = n->data;
+
+    return NV8_OK;
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_throw_errno(nv8_call_t *call, int uv_err, const char *syscall)
+{
+    Isolate       *isolate = call->info->GetIsolate();
+    Local<Value>   v[2] = {
+        Integer::New(isolate, uv_err),
+        Str(isolate, syscall, strlen(syscall))
+    };
+
+    isolate->ThrowException(Array::New(isolate, v, 2));
+
+    return NV8_ERROR;
+}
+
+
+/*
+ * First-pass weak callback: runs inside the GC, so it only resets the
+ * handle and calls the C callback, which must not touch V8.
+ */
+static void
+WeakGone(const v8::WeakCallbackInfo<Weak> &info)
+{
+    Weak  *w = info.GetParameter();
+
+    w->handle.Reset();
+    w->runtime->weak.erase(w);
+    w->gone(w->data, 1);
+    delete w;
+}
+
+
+/* opens no scope: runs inside the trampoline's */
+extern "C" nv8_int_t
+nv8_arg_weak(nv8_call_t *call, size_t i, void (*gone)(void *data,
+    int collected), void *data)
+{
+    Local<Value>   v = (*call->info)[(int) i];
+    Runtime       *r = Get(call->rt);
+    Weak          *w;
+
+    if (!v->IsObject()) {
+        return nv8_throw(call, NV8_ERROR_TYPE, "ERR_INVALID_ARG_TYPE",
+                         "argument %d must be an object", (int) i + 1);
+    }
+
+    w = new Weak;
+    w->gone = gone;
+    w->data = data;
+    w->runtime = r;
+    w->handle.Reset(call->info->GetIsolate(), v.As<Object>());
+    w->handle.SetWeak(w, WeakGone, v8::WeakCallbackType::kParameter);
+    r->weak.insert(w);
 
     return NV8_OK;
 }
@@ -2476,7 +2567,9 @@ nv8_promise_resolve_numbers(nv8_promise_t *p, const double *v, size_t n)
     {
         Local<ArrayBuffer>  ab = ArrayBuffer::New(isolate, n * sizeof(double));
 
-        memcpy(ab->Data(), v, n * sizeof(double));
+        if (n != 0) {
+            memcpy(ab->Data(), v, n * sizeof(double));
+        }
 
         return Float64Array::New(ab, 0, n);
     });

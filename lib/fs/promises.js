@@ -1,120 +1,81 @@
 // Copyright (C) nv8 contributors
 //
 // node:fs/promises.  Every call runs on libuv's thread pool; the worker
-// thread never waits for the disk.
+// thread never waits for the disk.  Paths stay beneath the js_fs_root
+// directories (see docs/api/node.md).
 
-import { invalidArgType, uvException } from 'internal/errors';
-import { TextDecoder } from 'internal/encoding';
+import { constants } from 'internal/fs/utils';
+import { makePromise } from 'internal/fs/ops';
+import * as handle from 'internal/fs/handle';
+import 'internal/fs/streams';
 
-const binding = import.meta.binding('fs');
+export const access = makePromise('access');
+export const chmod = makePromise('chmod');
+export const copyFile = makePromise('copyFile');
+export const link = makePromise('link');
+export const lstat = makePromise('lstat');
+export const lutimes = makePromise('lutimes');
+export const mkdir = makePromise('mkdir');
+export const mkdtemp = makePromise('mkdtemp');
+export const readdir = makePromise('readdir');
+export const readlink = makePromise('readlink');
+export const realpath = makePromise('realpath');
+export const rename = makePromise('rename');
+export const rm = makePromise('rm');
+export const rmdir = makePromise('rmdir');
+export const stat = makePromise('stat');
+export const symlink = makePromise('symlink');
+export const truncate = makePromise('truncate');
+export const unlink = makePromise('unlink');
+export const utimes = makePromise('utimes');
 
-function toPath(p) {
-    if (typeof URL === 'function' && p instanceof URL &&
-        p.protocol === 'file:') {
-        return decodeURIComponent(p.pathname);
-    }
-    if (typeof p !== 'string') {
-        throw invalidArgType('path', 'of type string or an instance of URL',
-                             p);
-    }
-    return p;
-}
-
-function encodingOf(options) {
-    if (typeof options === 'string') {
-        return options;
-    }
-    return options?.encoding ?? null;
+/**
+ * Opens a file.
+ * @param {string|Buffer|URL} path
+ * @param {string|number} [flags] 'r' by default
+ * @param {number|string} [mode] 0o666 by default
+ * @returns {Promise<FileHandle>}
+ */
+export async function open(path, flags, mode) {
+    return handle.open(path, flags, mode);
 }
 
 /**
- * Reads a whole file.  Resolves to a Uint8Array, or a string when an
- * encoding ('utf8') is given.
- * @param {string|URL} path
- * @param {string|{encoding?: string}} [options]
- * @returns {Promise<Uint8Array|string>}
+ * Reads a whole file: a Buffer, or a string with an encoding.
+ * @param {string|Buffer|URL|FileHandle} path
+ * @param {string|object} [options] { encoding, flag, signal }
+ * @returns {Promise<Buffer|string>}
  */
 export async function readFile(path, options) {
-    path = toPath(path);
-    const encoding = encodingOf(options);
-    let data;
-    try {
-        data = await binding.readFile(path);
-    } catch (e) {
-        throw Array.isArray(e) ? uvException(e[0], e[1], path) : e;
-    }
-    if (encoding === null) {
-        return data;
-    }
-    return new TextDecoder(encoding).decode(data);
-}
-
-const S_IFMT = 0o170000;
-
-/** File status, as Node's fs.Stats. */
-export class Stats {
-    constructor(v) {
-        [this.dev, this.mode, this.nlink, this.uid, this.gid, this.rdev,
-         this.blksize, this.ino, this.size, this.blocks, this.atimeMs,
-         this.mtimeMs, this.ctimeMs, this.birthtimeMs] = v;
-        this.atime = new Date(this.atimeMs);
-        this.mtime = new Date(this.mtimeMs);
-        this.ctime = new Date(this.ctimeMs);
-        this.birthtime = new Date(this.birthtimeMs);
-    }
-
-    isFile() {
-        return (this.mode & S_IFMT) === 0o100000;
-    }
-
-    isDirectory() {
-        return (this.mode & S_IFMT) === 0o040000;
-    }
-
-    isSymbolicLink() {
-        return (this.mode & S_IFMT) === 0o120000;
-    }
-
-    isFIFO() {
-        return (this.mode & S_IFMT) === 0o010000;
-    }
-
-    isSocket() {
-        return (this.mode & S_IFMT) === 0o140000;
-    }
-
-    isCharacterDevice() {
-        return (this.mode & S_IFMT) === 0o020000;
-    }
-
-    isBlockDevice() {
-        return (this.mode & S_IFMT) === 0o060000;
-    }
-}
-
-async function statWith(fn, syscall, path) {
-    path = toPath(path);
-    try {
-        return new Stats(await fn(path));
-    } catch (e) {
-        throw Array.isArray(e) ? uvException(e[0], e[1], path) : e;
-    }
+    return handle.readFile(path, options);
 }
 
 /**
- * @param {string|URL} path
- * @returns {Promise<Stats>}
+ * Replaces a file's contents (creating it).
+ * @param {string|Buffer|URL|FileHandle} file
+ * @param {string|Buffer|TypedArray|DataView|Iterable|AsyncIterable} data
+ * @param {string|object} [options] { encoding, mode, flag, signal }
+ * @returns {Promise<void>}
  */
-export function stat(path) {
-    return statWith(binding.stat, 'stat', path);
+export async function writeFile(file, data, options) {
+    return handle.writeFile(file, data, options);
 }
 
 /**
- * @param {string|URL} path
- * @returns {Promise<Stats>}
+ * Appends to a file (creating it).
+ * @param {string|Buffer|URL|FileHandle} file
+ * @param {string|Buffer|TypedArray|DataView} data
+ * @param {string|object} [options] { encoding, mode, flag }
+ * @returns {Promise<void>}
  */
-export function lstat(path) {
-    return statWith(binding.lstat, 'lstat', path);
+export async function appendFile(file, data, options) {
+    return handle.appendFile(file, data, options);
 }
 
-export default { readFile, stat, lstat };
+export { constants };
+
+export default {
+    access, appendFile, chmod, constants, copyFile, link, lstat, lutimes,
+    mkdir, mkdtemp, open, readdir, readFile, readlink, realpath, rename, rm,
+    rmdir, stat, symlink, truncate, unlink, utimes, writeFile,
+};

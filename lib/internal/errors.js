@@ -23,13 +23,17 @@ export function invalidArgType(name, expected, actual) {
  * @param {number} errno negative libuv error number
  * @param {string} syscall the failed call
  * @param {string} [path]
+ * @param {string} [dest] the second path (rename, link, copyfile, ...)
  * @returns {Error}
  */
-export function uvException(errno, syscall, path) {
+export function uvException(errno, syscall, path, dest) {
     const code = fs.errname(errno);
     let msg = `${code}: ${fs.strerror(errno)}, ${syscall}`;
     if (path !== undefined) {
         msg += ` '${path}'`;
+    }
+    if (dest !== undefined) {
+        msg += ` -> '${dest}'`;
     }
     const err = new Error(msg);
     err.errno = errno;
@@ -37,6 +41,9 @@ export function uvException(errno, syscall, path) {
     err.syscall = syscall;
     if (path !== undefined) {
         err.path = path;
+    }
+    if (dest !== undefined) {
+        err.dest = dest;
     }
     return err;
 }
