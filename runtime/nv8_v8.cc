@@ -58,6 +58,7 @@ using v8::Integer;
 using v8::Isolate;
 using v8::Local;
 using v8::Location;
+using v8::Maybe;
 using v8::MaybeLocal;
 using v8::Message;
 using v8::Module;
@@ -70,10 +71,13 @@ using v8::Promise;
 using v8::PromiseRejectMessage;
 using v8::ScriptCompiler;
 using v8::ScriptOrigin;
+using v8::SharedArrayBuffer;
 using v8::String;
 using v8::TryCatch;
 using v8::Uint8Array;
 using v8::Value;
+using v8::ValueDeserializer;
+using v8::ValueSerializer;
 
 
 static std::unique_ptr<v8::Platform>  platform;
@@ -1408,6 +1412,212 @@ HeapStats(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/*
+ * structuredClone(value, transfer, DOMException): HTML's structured clone
+ * by V8's own serializer, as Node and Deno do it: one serialization and one
+ * deserialization in the same isolate.  The ArrayBuffers in "transfer"
+ * (an array lib/ checked) give their backing stores to the clones and are
+ * detached; SharedArrayBuffers are shared.  A value V8 cannot clone throws
+ * a DataCloneError made with the DOMException class lib/ passes.
+ */
+
+class CloneWriter : public ValueSerializer::Delegate {
+public:
+    CloneWriter(Isolate *isolate, Local<Function> exc)
+        : isolate_(isolate), exc_(exc) {}
+
+    void ThrowDataCloneError(Local<String> message) override {
+        Local<Context>  context = isolate_->GetCurrentContext();
+        Local<Value>    argv[2] = {
+            message, String::NewFromUtf8Literal(isolate_, "DataCloneError")
+        };
+        Local<Object>   e;
+
+        /* if the constructor throws, its exception is the one pending */
+        if (exc_->NewInstance(context, 2, argv).ToLocal(&e)) {
+            isolate_->ThrowException(e);
+        }
+    }
+
+    Maybe<uint32_t> GetSharedArrayBufferId(Isolate *isolate,
+        Local<SharedArrayBuffer> sab) override
+    {
+        for (size_t i = 0; i < sabs.size(); i++) {
+            if (sabs[i].Get(isolate) == sab) {
+                return v8::Just((uint32_t) i);
+            }
+        }
+
+        sabs.emplace_back(isolate, sab);
+
+        return v8::Just((uint32_t) (sabs.size() - 1));
+    }
+
+    std::vector<Global<SharedArrayBuffer>>  sabs;
+
+private:
+    Isolate          *isolate_;
+    Local<Function>   exc_;
+};
+
+
+class CloneReader : public ValueDeserializer::Delegate {
+public:
+    explicit CloneReader(CloneWriter *w) : writer_(w) {}
+
+    MaybeLocal<SharedArrayBuffer> GetSharedArrayBufferFromId(
+        Isolate *isolate, uint32_t id) override
+    {
+        if (id < writer_->sabs.size()) {
+            return writer_->sabs[id].Get(isolate);
+        }
+
+        return MaybeLocal<SharedArrayBuffer>();
+    }
+
+private:
+    CloneWriter  *writer_;
+};
+
+
+static void
+StructuredClone(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate                          *isolate = info.GetIsolate();
+    Local<Context>                    context = isolate->GetCurrentContext();
+    Local<Value>                      v, result;
+    std::vector<Local<ArrayBuffer>>   abs;
+
+    if (!info[1]->IsArray() || !info[2]->IsFunction()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "structuredClone(value, transfer, DOMException)")));
+        return;
+    }
+
+    CloneWriter  writer(isolate, info[2].As<Function>());
+    Local<Array>  list = info[1].As<Array>();
+
+    for (uint32_t i = 0; i < list->Length(); i++) {
+        if (!list->Get(context, i).ToLocal(&v)) {
+            return;
+        }
+
+        if (!v->IsArrayBuffer()) {
+            writer.ThrowDataCloneError(String::NewFromUtf8Literal(isolate,
+                "Value not transferable"));
+            return;
+        }
+
+        Local<ArrayBuffer>  ab = v.As<ArrayBuffer>();
+
+        for (const Local<ArrayBuffer> &seen : abs) {
+            if (seen == ab) {
+                writer.ThrowDataCloneError(Str(isolate,
+                    "ArrayBuffer at index " + std::to_string(i)
+                    + " is a duplicate of an earlier ArrayBuffer"));
+                return;
+            }
+        }
+
+        if (ab->WasDetached() || !ab->IsDetachable()) {
+            writer.ThrowDataCloneError(Str(isolate,
+                "ArrayBuffer at index " + std::to_string(i)
+                + " could not be transferred"));
+            return;
+        }
+
+        abs.push_back(ab);
+    }
+
+    ValueSerializer  ser(isolate, &writer);
+
+    ser.WriteHeader();
+
+    for (size_t i = 0; i < abs.size(); i++) {
+        ser.TransferArrayBuffer((uint32_t) i, abs[i]);
+    }
+
+    if (!ser.WriteValue(context, info[0]).FromMaybe(false)) {
+        return;
+    }
+
+    std::pair<uint8_t *, size_t>  data = ser.Release();
+    CloneReader                   reader(&writer);
+    ValueDeserializer             des(isolate, data.first, data.second,
+                                      &reader);
+
+    for (size_t i = 0; i < abs.size(); i++) {
+        std::shared_ptr<BackingStore>  bs = abs[i]->GetBackingStore();
+
+        abs[i]->Detach();
+        des.TransferArrayBuffer((uint32_t) i, ArrayBuffer::New(isolate, bs));
+    }
+
+    if (des.ReadHeader(context).FromMaybe(false)
+        && des.ReadValue(context).ToLocal(&result))
+    {
+        info.GetReturnValue().Set(result);
+    }
+
+    writer.FreeBufferMemory(data.first);
+}
+
+
+/*
+ * transferBuffer(ab, length): the checks of ArrayBufferCopyAndDetach();
+ * when "length" is the buffer's length, moves its backing store to a new
+ * ArrayBuffer and detaches it (no copy), else returns undefined and lib/
+ * copies, then calls again to detach.
+ */
+static void
+TransferBuffer(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+
+    if (!info[0]->IsArrayBuffer() || !info[1]->IsNumber()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                                       "transferBuffer(arrayBuffer, n)")));
+        return;
+    }
+
+    Local<ArrayBuffer>  ab = info[0].As<ArrayBuffer>();
+
+    if (ab->WasDetached()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "Cannot transfer a detached ArrayBuffer")));
+        return;
+    }
+
+    if (!ab->IsDetachable()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "Cannot transfer a non-detachable ArrayBuffer")));
+        return;
+    }
+
+    if (info[1].As<Number>()->Value() != (double) ab->ByteLength()) {
+        return;
+    }
+
+    std::shared_ptr<BackingStore>  bs = ab->GetBackingStore();
+
+    ab->Detach();
+    info.GetReturnValue().Set(ArrayBuffer::New(isolate, bs));
+}
+
+
+/* isDetached(ab) */
+static void
+IsDetached(const FunctionCallbackInfo<Value> &info)
+{
+    info.GetReturnValue().Set(info[0]->IsArrayBuffer()
+                              && info[0].As<ArrayBuffer>()->WasDetached());
+}
+
+
 struct V8Method {
     const char               *name;
     v8::FunctionCallback      fn;
@@ -1426,6 +1636,9 @@ static const V8Method  v8_methods[] = {
     { "compileFunction", CompileFunction },
     { "builtin",       BuiltinNamespace },
     { "heapStats",     HeapStats },
+    { "structuredClone", StructuredClone },
+    { "transferBuffer", TransferBuffer },
+    { "isDetached",    IsDetached },
     { nullptr,         nullptr }
 };
 

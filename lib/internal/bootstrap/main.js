@@ -3,6 +3,8 @@
 // Runs once per isolate before any user code: installs the globals and
 // registers the hooks native code calls.
 
+// first: the language built-ins V8 10.2 lacks, before any other module runs
+import 'internal/bootstrap/language';
 import * as timers from 'internal/timers';
 import { console } from 'internal/console';
 import {
@@ -14,6 +16,7 @@ import 'internal/http_fetch';
 import * as streams from 'internal/web/streams';
 import { AbortController, AbortSignal } from 'internal/web/abort';
 import { atob, btoa } from 'internal/web/base64';
+import { structuredClone } from 'internal/web/clone';
 import { Blob, File } from 'internal/web/blob';
 import { DOMException } from 'internal/web/domexception';
 import { Event, EventTarget } from 'internal/web/events';
@@ -66,6 +69,7 @@ define('clearInterval', timers.clearInterval);
 define('setImmediate', timers.setImmediate);
 define('clearImmediate', timers.clearImmediate);
 define('queueMicrotask', timers.queueMicrotask);
+define('structuredClone', structuredClone);
 define('TextEncoder', TextEncoder);
 define('TextDecoder', TextDecoder);
 define('DOMException', DOMException);
