@@ -17,6 +17,11 @@ import * as streams from 'internal/web/streams';
 import { AbortController, AbortSignal } from 'internal/web/abort';
 import { atob, btoa } from 'internal/web/base64';
 import { structuredClone } from 'internal/web/clone';
+import { Navigator, navigator } from 'internal/web/navigator';
+import {
+    Performance, PerformanceEntry, PerformanceMark, PerformanceMeasure,
+    performance,
+} from 'internal/web/performance';
 import { Blob, File } from 'internal/web/blob';
 import { DOMException } from 'internal/web/domexception';
 import { Event, EventTarget } from 'internal/web/events';
@@ -70,6 +75,13 @@ define('setImmediate', timers.setImmediate);
 define('clearImmediate', timers.clearImmediate);
 define('queueMicrotask', timers.queueMicrotask);
 define('structuredClone', structuredClone);
+define('performance', performance);
+define('Performance', Performance);
+define('PerformanceEntry', PerformanceEntry);
+define('PerformanceMark', PerformanceMark);
+define('PerformanceMeasure', PerformanceMeasure);
+define('navigator', navigator);
+define('Navigator', Navigator);
 define('TextEncoder', TextEncoder);
 define('TextDecoder', TextDecoder);
 define('DOMException', DOMException);
