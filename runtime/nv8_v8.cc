@@ -1609,6 +1609,27 @@ TransferBuffer(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/* promiseState(p): [0 pending | 1 fulfilled | 2 rejected, result] */
+static void
+PromiseState(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate       *isolate = info.GetIsolate();
+    Local<Value>   v[2];
+
+    if (!info[0]->IsPromise()) {
+        return;
+    }
+
+    Local<Promise>  p = info[0].As<Promise>();
+
+    v[0] = Integer::New(isolate, (int) p->State());
+    v[1] = p->State() == Promise::kPending ? v8::Undefined(isolate).As<Value>()
+                                           : p->Result();
+
+    info.GetReturnValue().Set(Array::New(isolate, v, 2));
+}
+
+
 /* isDetached(ab) */
 static void
 IsDetached(const FunctionCallbackInfo<Value> &info)
@@ -1639,6 +1660,7 @@ static const V8Method  v8_methods[] = {
     { "structuredClone", StructuredClone },
     { "transferBuffer", TransferBuffer },
     { "isDetached",    IsDetached },
+    { "promiseState",  PromiseState },
     { nullptr,         nullptr }
 };
 
