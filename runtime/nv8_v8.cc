@@ -1393,6 +1393,92 @@ BuiltinNamespace(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/*
+ * requireModule(key): require() of an ES module, as Node 22: the graph is
+ * fetched, linked and evaluated now, and must finish synchronously.  Gives
+ * the namespace, or 1 for a module still evaluating (a cycle) and 2 for a
+ * graph with top-level await, which lib/ turns into Node's errors; an
+ * evaluation error is rethrown.
+ */
+static void
+RequireModule(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate         *isolate = info.GetIsolate();
+    Runtime         *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Context>   context = isolate->GetCurrentContext();
+    Local<Module>    module;
+    Local<Value>     result, exc;
+    std::string      err, key = ToStdString(isolate, info[0]);
+
+    r->fetch_error.Reset();
+
+    if (!Link(r, context, key, &err).ToLocal(&module)) {
+        /* the original error, its stack the import chain, as import() */
+        exc = r->fetch_error.Get(isolate);
+        r->fetch_error.Reset();
+
+        if (exc.IsEmpty() || !exc->IsObject()) {
+            exc = Exception::Error(Str(isolate, err));
+
+        } else {
+            Ignore(exc.As<Object>()->Set(context,
+                       String::NewFromUtf8Literal(isolate, "stack"),
+                       Str(isolate, err)));
+        }
+
+        isolate->ThrowException(exc);
+        return;
+    }
+
+    switch (module->GetStatus()) {
+
+    case Module::kErrored:
+        isolate->ThrowException(module->GetException());
+        return;
+
+    case Module::kEvaluating:
+        info.GetReturnValue().Set(Integer::New(isolate, 1));
+        return;
+
+    case Module::kEvaluated:
+        break;
+
+    default:
+        /* as Node: a graph with top-level await is not run at all */
+        if (module->IsGraphAsync()) {
+            info.GetReturnValue().Set(Integer::New(isolate, 2));
+            return;
+        }
+
+        if (!module->Evaluate(context).ToLocal(&result)) {
+            return;
+        }
+
+        /* settled: the graph is synchronous */
+        if (result->IsPromise()
+            && result.As<Promise>()->State() == Promise::kRejected)
+        {
+            Local<Promise>  p = result.As<Promise>();
+
+            /* the error is thrown: it is no unhandled rejection */
+            p->MarkAsHandled();
+
+            for (size_t i = 0; i < r->rejections.size(); i++) {
+                if (r->rejections[i].promise.Get(isolate) == p) {
+                    r->rejections.erase(r->rejections.begin() + i);
+                    break;
+                }
+            }
+
+            isolate->ThrowException(p->Result());
+            return;
+        }
+    }
+
+    info.GetReturnValue().Set(module->GetModuleNamespace());
+}
+
+
 /* [total_heap_size, used_heap_size, external_memory] for memoryUsage() */
 
 static void
@@ -1656,6 +1742,7 @@ static const V8Method  v8_methods[] = {
     { "encodeUtf8",    EncodeUtf8 },
     { "compileFunction", CompileFunction },
     { "builtin",       BuiltinNamespace },
+    { "requireModule", RequireModule },
     { "heapStats",     HeapStats },
     { "structuredClone", StructuredClone },
     { "transferBuffer", TransferBuffer },
