@@ -50,9 +50,13 @@ sub npm_install {
     }
     my $out = `cd '$tmp' && npm ci --ignore-scripts --no-audit --no-fund --prefer-offline 2>&1`;
     if ($? != 0) {
-        my @lines = grep { /\S/ } split /\n/, $out;
+        my @lines = grep { /\S/ && !/complete log of this run/ }
+                    split /\n/, $out;
+        my @errors = grep { /^npm (error|ERR!)/ } @lines;
         remove_tree($tmp);
-        return (undef, "npm ci failed: " . ($lines[-1] // "exit $?"));
+        my @why = grep { defined } (@errors ? @errors : @lines)[0 .. 1];
+        return (undef, 'npm ci failed: '
+                       . (@why ? join(' / ', @why) : "exit $?"));
     }
     write_file("$tmp/.installed", '');
     remove_tree($dir);
