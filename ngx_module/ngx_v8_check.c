@@ -125,7 +125,13 @@ ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags,
     nv8_runtime_t       *rt;
     nv8_runtime_conf_t   conf;
 
-    nmp = module_paths ? module_paths->nelts : 0;
+    nmp = 0;
+    mp = NULL;
+
+    if (module_paths) {
+        nmp = module_paths->nelts;
+        mp = module_paths->elts;
+    }
 
     p = malloc(path->len + 1);
     f = malloc(flags->len + 1);
@@ -136,7 +142,6 @@ ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags,
 
     /* NUL-terminated by ngx_conf_full_name() */
     for (i = 0; i < nmp; i++) {
-        mp = module_paths->elts;
         paths[i] = (const char *) mp[i].data;
     }
 
