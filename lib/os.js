@@ -68,7 +68,7 @@ export function cpus() {
 
 /** @returns {number} CPUs usable (at least 1) */
 export function availableParallelism() {
-    return Math.max(1, os.cpus().length / 7);
+    return os.parallelism();
 }
 
 /** @returns {string} 'Linux', 'Darwin', ... (uname -s) */

@@ -190,7 +190,8 @@ Object.assign(process, {
     env: makeEnv(),
     pid: os.pid(),
     ppid: os.ppid(),
-    features: {},
+    // require() loads synchronous ES modules (Node 22.12+ has the flag)
+    features: { require_module: true },
     config: { variables: {} },
     stdout: writer(1),
     stderr: writer(2),

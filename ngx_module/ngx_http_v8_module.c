@@ -28,6 +28,9 @@ static char *ngx_http_v8_variable_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_v8_module_path(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static const char **ngx_http_v8_strv(ngx_pool_t *pool, ngx_array_t *a);
 static ngx_http_v8_handler_t *ngx_http_v8_handler_add(ngx_conf_t *cf,
     ngx_command_t *cmd, ngx_str_t *value, ngx_uint_t n, ngx_uint_t kind);
 static ngx_int_t ngx_http_v8_init_process(ngx_cycle_t *cycle);
@@ -135,6 +138,13 @@ static ngx_command_t  ngx_http_v8_commands[] = {
     { ngx_string("js_fs_root"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
       ngx_http_v8_fs_root,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("js_module_path"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_1MORE,
+      ngx_http_v8_module_path,
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
@@ -480,7 +490,9 @@ ngx_http_v8_handler_add(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *value,
     }
 
     if (i == mcf->checked.nelts) {
-        if (ngx_v8_check_script(cf, &path, &mcf->flags) != NGX_OK) {
+        if (ngx_v8_check_script(cf, &path, &mcf->flags, mcf->module_paths)
+            != NGX_OK)
+        {
             return NULL;
         }
 
@@ -559,6 +571,93 @@ ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/*
+ * js_module_path dir ...: where packages are looked for after the
+ * node_modules directories above the importing file.  One isolate serves
+ * the whole http block, so the search path is one too; handlers are
+ * checked as they are read, so it must come first.
+ */
+
+static char *
+ngx_http_v8_module_path(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_v8_main_conf_t  *mcf = conf;
+
+    ngx_str_t        *value, *dir;
+    ngx_uint_t        i;
+    ngx_file_info_t   fi;
+
+    if (mcf->checked.nelts) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"js_module_path\" must precede the "
+                           "directives that name scripts");
+        return NGX_CONF_ERROR;
+    }
+
+    if (mcf->module_paths == NULL) {
+        mcf->module_paths = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+        if (mcf->module_paths == NULL) {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    value = cf->args->elts;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        dir = ngx_array_push(mcf->module_paths);
+        if (dir == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        *dir = value[i];
+
+        /* relative to the conf prefix; NUL-terminated for the runtime */
+        if (ngx_conf_full_name(cf->cycle, dir, 1) != NGX_OK) {
+            return NGX_CONF_ERROR;
+        }
+
+        if (ngx_file_info(dir->data, &fi) == NGX_FILE_ERROR) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               ngx_file_info_n " \"%V\" failed", dir);
+            return NGX_CONF_ERROR;
+        }
+
+        if (!ngx_is_dir(&fi)) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "js_module_path \"%V\" is not a directory",
+                               dir);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* a NULL-ended array of the NUL-terminated ngx_str_t's in "a" */
+
+static const char **
+ngx_http_v8_strv(ngx_pool_t *pool, ngx_array_t *a)
+{
+    ngx_str_t    *s;
+    ngx_uint_t    i;
+    const char  **v;
+
+    v = ngx_pcalloc(pool, (a->nelts + 1) * sizeof(char *));
+    if (v == NULL) {
+        return NULL;
+    }
+
+    s = a->elts;
+
+    for (i = 0; i < a->nelts; i++) {
+        v[i] = (const char *) s[i].data;
+    }
+
+    return v;
+}
+
+
 static ngx_int_t
 ngx_http_v8_postconfiguration(ngx_conf_t *cf)
 {
@@ -595,9 +694,6 @@ ngx_http_v8_postconfiguration(ngx_conf_t *cf)
 static ngx_int_t
 ngx_http_v8_init_process(ngx_cycle_t *cycle)
 {
-    ngx_str_t                *root;
-    ngx_uint_t                i;
-    const char              **roots;
     nv8_runtime_conf_t        limits;
     ngx_http_v8_main_conf_t  *mcf;
 
@@ -623,19 +719,18 @@ ngx_http_v8_init_process(ngx_cycle_t *cycle)
     ngx_memzero(&limits, sizeof(nv8_runtime_conf_t));
 
     if (mcf->fs_roots) {
-        roots = ngx_pcalloc(cycle->pool,
-                            (mcf->fs_roots->nelts + 1) * sizeof(char *));
-        if (roots == NULL) {
+        limits.fs_roots = ngx_http_v8_strv(cycle->pool, mcf->fs_roots);
+        if (limits.fs_roots == NULL) {
             return NGX_OK;
         }
+    }
 
-        root = mcf->fs_roots->elts;
-
-        for (i = 0; i < mcf->fs_roots->nelts; i++) {
-            roots[i] = (const char *) root[i].data;
+    if (mcf->module_paths) {
+        limits.module_paths = ngx_http_v8_strv(cycle->pool,
+                                               mcf->module_paths);
+        if (limits.module_paths == NULL) {
+            return NGX_OK;
         }
-
-        limits.fs_roots = roots;
     }
 
     limits.cpu_limit_ms = mcf->cpu_limit;

@@ -52,6 +52,7 @@ typedef struct {
     size_t                    heap_limit;   /* js_heap_limit */
     size_t                    buffers_limit;    /* js_buffers_limit */
     ngx_array_t              *fs_roots;     /* ngx_str_t, js_fs_root */
+    ngx_array_t              *module_paths; /* ngx_str_t, js_module_path */
 } ngx_http_v8_main_conf_t;
 
 
@@ -158,7 +159,7 @@ void ngx_v8_runtime_exit(ngx_cycle_t *cycle);
 void ngx_v8_loop_arm(void);
 
 ngx_int_t ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path,
-    ngx_str_t *flags);
+    ngx_str_t *flags, ngx_array_t *module_paths);
 
 ngx_int_t ngx_http_v8_content_handler(ngx_http_request_t *r);
 ngx_http_v8_ctx_t *ngx_http_v8_ctx_get(ngx_http_request_t *r);

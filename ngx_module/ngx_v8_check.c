@@ -16,11 +16,13 @@
 #define NGX_V8_CHECK_MAX  4096
 
 
-static void ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags, int fd);
+static void ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags,
+    ngx_array_t *module_paths, int fd);
 
 
 ngx_int_t
-ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *flags)
+ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *flags,
+    ngx_array_t *module_paths)
 {
     int        fds[2], status;
     u_char     buf[NGX_V8_CHECK_MAX];
@@ -51,7 +53,7 @@ ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *flags)
 
     if (pid == 0) {
         close(fds[0]);
-        ngx_v8_check_child(path, flags, fds[1]);
+        ngx_v8_check_child(path, flags, module_paths, fds[1]);
         _exit(2);
     }
 
@@ -111,18 +113,36 @@ ngx_v8_check_script(ngx_conf_t *cf, ngx_str_t *path, ngx_str_t *flags)
 
 
 static void
-ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags, int fd)
+ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags,
+    ngx_array_t *module_paths, int fd)
 {
     char                *err, *p, *f;
     size_t               len;
     ssize_t              n;
+    ngx_str_t           *mp;
+    ngx_uint_t           i, nmp;
+    const char         **paths;
     nv8_runtime_t       *rt;
     nv8_runtime_conf_t   conf;
 
+    nmp = 0;
+    mp = NULL;
+
+    if (module_paths) {
+        nmp = module_paths->nelts;
+        mp = module_paths->elts;
+    }
+
     p = malloc(path->len + 1);
     f = malloc(flags->len + 1);
-    if (p == NULL || f == NULL) {
+    paths = calloc(nmp + 1, sizeof(char *));
+    if (p == NULL || f == NULL || paths == NULL) {
         _exit(2);
+    }
+
+    /* NUL-terminated by ngx_conf_full_name() */
+    for (i = 0; i < nmp; i++) {
+        paths[i] = (const char *) mp[i].data;
     }
 
     ngx_cpystrn((u_char *) p, path->data, path->len + 1);
@@ -136,6 +156,8 @@ ngx_v8_check_child(ngx_str_t *path, ngx_str_t *flags, int fd)
     }
 
     ngx_memzero(&conf, sizeof(nv8_runtime_conf_t));
+
+    conf.module_paths = paths;
 
     rt = nv8_runtime_create(&conf, &err);
     if (rt == NULL) {

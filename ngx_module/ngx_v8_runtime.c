@@ -61,6 +61,7 @@ ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags, ngx_uint_t threads,
     conf.heap_max = limits->heap_max;
     conf.buffers_max = limits->buffers_max;
     conf.fs_roots = limits->fs_roots;
+    conf.module_paths = limits->module_paths;
 
     err = NULL;
 

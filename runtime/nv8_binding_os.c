@@ -8,9 +8,11 @@
  */
 
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nv8_internal.h"
 
@@ -39,6 +41,9 @@ static nv8_int_t nv8_os_fail(nv8_call_t *call, int rc, const char *fn);
 #define NV8_OS_RSS        3
 #define NV8_OS_PID        4
 #define NV8_OS_PPID       5
+#define NV8_OS_NOW        6
+#define NV8_OS_REALTIME   7
+#define NV8_OS_PARALLEL   8
 
 
 static const nv8_method_t  nv8_os_methods[] = {
@@ -58,6 +63,9 @@ static const nv8_method_t  nv8_os_methods[] = {
     { "cpus",       nv8_os_cpus,      0 },
     { "environ",    nv8_os_environ,   0 },
     { "hrtime",     nv8_os_hrtime,    0 },
+    { "now",        nv8_os_number,    NV8_OS_NOW },
+    { "realtime",   nv8_os_number,    NV8_OS_REALTIME },
+    { "parallelism", nv8_os_number,   NV8_OS_PARALLEL },
 
     { NULL, NULL, 0 }
 };
@@ -110,9 +118,10 @@ nv8_os_string(nv8_call_t *call)
 static nv8_int_t
 nv8_os_number(nv8_call_t *call)
 {
-    int     rc;
-    size_t  rss;
-    double  n;
+    int              rc;
+    size_t           rss;
+    double           n;
+    struct timespec  ts;
 
     switch (nv8_call_magic(call)) {
 
@@ -143,8 +152,26 @@ nv8_os_number(nv8_call_t *call)
         n = (double) uv_os_getpid();
         break;
 
-    default: /* NV8_OS_PPID */
+    case NV8_OS_PPID:
         n = (double) uv_os_getppid();
+        break;
+
+    /* performance.now(): milliseconds of the monotonic clock */
+    case NV8_OS_NOW:
+        n = (double) uv_hrtime() / 1e6;
+        break;
+
+    /* performance.timeOrigin: milliseconds since the epoch, sub-ms */
+    case NV8_OS_REALTIME:
+        if (clock_gettime(CLOCK_REALTIME, &ts) == -1) {
+            return nv8_os_fail(call, uv_translate_sys_error(errno),
+                               "clock_gettime");
+        }
+        n = (double) ts.tv_sec * 1e3 + (double) ts.tv_nsec / 1e6;
+        break;
+
+    default: /* NV8_OS_PARALLEL: CPUs this thread may run on */
+        n = (double) uv_available_parallelism();
         break;
     }
 

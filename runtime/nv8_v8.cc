@@ -59,6 +59,7 @@ using v8::Integer;
 using v8::Isolate;
 using v8::Local;
 using v8::Location;
+using v8::Maybe;
 using v8::MaybeLocal;
 using v8::Message;
 using v8::Module;
@@ -71,10 +72,13 @@ using v8::Promise;
 using v8::PromiseRejectMessage;
 using v8::ScriptCompiler;
 using v8::ScriptOrigin;
+using v8::SharedArrayBuffer;
 using v8::String;
 using v8::TryCatch;
 using v8::Uint8Array;
 using v8::Value;
+using v8::ValueDeserializer;
+using v8::ValueSerializer;
 
 
 static std::unique_ptr<v8::Platform>  platform;
@@ -1416,6 +1420,92 @@ BuiltinNamespace(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/*
+ * requireModule(key): require() of an ES module, as Node 22: the graph is
+ * fetched, linked and evaluated now, and must finish synchronously.  Gives
+ * the namespace, or 1 for a module still evaluating (a cycle) and 2 for a
+ * graph with top-level await, which lib/ turns into Node's errors; an
+ * evaluation error is rethrown.
+ */
+static void
+RequireModule(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate         *isolate = info.GetIsolate();
+    Runtime         *r = static_cast<Runtime *>(isolate->GetData(0));
+    Local<Context>   context = isolate->GetCurrentContext();
+    Local<Module>    module;
+    Local<Value>     result, exc;
+    std::string      err, key = ToStdString(isolate, info[0]);
+
+    r->fetch_error.Reset();
+
+    if (!Link(r, context, key, &err).ToLocal(&module)) {
+        /* the original error, its stack the import chain, as import() */
+        exc = r->fetch_error.Get(isolate);
+        r->fetch_error.Reset();
+
+        if (exc.IsEmpty() || !exc->IsObject()) {
+            exc = Exception::Error(Str(isolate, err));
+
+        } else {
+            Ignore(exc.As<Object>()->Set(context,
+                       String::NewFromUtf8Literal(isolate, "stack"),
+                       Str(isolate, err)));
+        }
+
+        isolate->ThrowException(exc);
+        return;
+    }
+
+    switch (module->GetStatus()) {
+
+    case Module::kErrored:
+        isolate->ThrowException(module->GetException());
+        return;
+
+    case Module::kEvaluating:
+        info.GetReturnValue().Set(Integer::New(isolate, 1));
+        return;
+
+    case Module::kEvaluated:
+        break;
+
+    default:
+        /* as Node: a graph with top-level await is not run at all */
+        if (module->IsGraphAsync()) {
+            info.GetReturnValue().Set(Integer::New(isolate, 2));
+            return;
+        }
+
+        if (!module->Evaluate(context).ToLocal(&result)) {
+            return;
+        }
+
+        /* settled: the graph is synchronous */
+        if (result->IsPromise()
+            && result.As<Promise>()->State() == Promise::kRejected)
+        {
+            Local<Promise>  p = result.As<Promise>();
+
+            /* the error is thrown: it is no unhandled rejection */
+            p->MarkAsHandled();
+
+            for (size_t i = 0; i < r->rejections.size(); i++) {
+                if (r->rejections[i].promise.Get(isolate) == p) {
+                    r->rejections.erase(r->rejections.begin() + i);
+                    break;
+                }
+            }
+
+            isolate->ThrowException(p->Result());
+            return;
+        }
+    }
+
+    info.GetReturnValue().Set(module->GetModuleNamespace());
+}
+
+
 /* [total_heap_size, used_heap_size, external_memory] for memoryUsage() */
 
 static void
@@ -1432,6 +1522,233 @@ HeapStats(const FunctionCallbackInfo<Value> &info)
     v[2] = Number::New(isolate, (double) hs.external_memory());
 
     info.GetReturnValue().Set(Array::New(isolate, v, 3));
+}
+
+
+/*
+ * structuredClone(value, transfer, DOMException): HTML's structured clone
+ * by V8's own serializer, as Node and Deno do it: one serialization and one
+ * deserialization in the same isolate.  The ArrayBuffers in "transfer"
+ * (an array lib/ checked) give their backing stores to the clones and are
+ * detached; SharedArrayBuffers are shared.  A value V8 cannot clone throws
+ * a DataCloneError made with the DOMException class lib/ passes.
+ */
+
+class CloneWriter : public ValueSerializer::Delegate {
+public:
+    CloneWriter(Isolate *isolate, Local<Function> exc)
+        : isolate_(isolate), exc_(exc) {}
+
+    void ThrowDataCloneError(Local<String> message) override {
+        Local<Context>  context = isolate_->GetCurrentContext();
+        Local<Value>    argv[2] = {
+            message, String::NewFromUtf8Literal(isolate_, "DataCloneError")
+        };
+        Local<Object>   e;
+
+        /* if the constructor throws, its exception is the one pending */
+        if (exc_->NewInstance(context, 2, argv).ToLocal(&e)) {
+            isolate_->ThrowException(e);
+        }
+    }
+
+    Maybe<uint32_t> GetSharedArrayBufferId(Isolate *isolate,
+        Local<SharedArrayBuffer> sab) override
+    {
+        for (size_t i = 0; i < sabs.size(); i++) {
+            if (sabs[i].Get(isolate) == sab) {
+                return v8::Just((uint32_t) i);
+            }
+        }
+
+        sabs.emplace_back(isolate, sab);
+
+        return v8::Just((uint32_t) (sabs.size() - 1));
+    }
+
+    std::vector<Global<SharedArrayBuffer>>  sabs;
+
+private:
+    Isolate          *isolate_;
+    Local<Function>   exc_;
+};
+
+
+class CloneReader : public ValueDeserializer::Delegate {
+public:
+    explicit CloneReader(CloneWriter *w) : writer_(w) {}
+
+    MaybeLocal<SharedArrayBuffer> GetSharedArrayBufferFromId(
+        Isolate *isolate, uint32_t id) override
+    {
+        if (id < writer_->sabs.size()) {
+            return writer_->sabs[id].Get(isolate);
+        }
+
+        return MaybeLocal<SharedArrayBuffer>();
+    }
+
+private:
+    CloneWriter  *writer_;
+};
+
+
+static void
+StructuredClone(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate                          *isolate = info.GetIsolate();
+    Local<Context>                    context = isolate->GetCurrentContext();
+    Local<Value>                      v, result;
+    std::vector<Local<ArrayBuffer>>   abs;
+
+    if (!info[1]->IsArray() || !info[2]->IsFunction()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "structuredClone(value, transfer, DOMException)")));
+        return;
+    }
+
+    CloneWriter  writer(isolate, info[2].As<Function>());
+    Local<Array>  list = info[1].As<Array>();
+
+    for (uint32_t i = 0; i < list->Length(); i++) {
+        if (!list->Get(context, i).ToLocal(&v)) {
+            return;
+        }
+
+        if (!v->IsArrayBuffer()) {
+            writer.ThrowDataCloneError(String::NewFromUtf8Literal(isolate,
+                "Value not transferable"));
+            return;
+        }
+
+        Local<ArrayBuffer>  ab = v.As<ArrayBuffer>();
+
+        for (const Local<ArrayBuffer> &seen : abs) {
+            if (seen == ab) {
+                writer.ThrowDataCloneError(Str(isolate,
+                    "ArrayBuffer at index " + std::to_string(i)
+                    + " is a duplicate of an earlier ArrayBuffer"));
+                return;
+            }
+        }
+
+        if (ab->WasDetached() || !ab->IsDetachable()) {
+            writer.ThrowDataCloneError(Str(isolate,
+                "ArrayBuffer at index " + std::to_string(i)
+                + " could not be transferred"));
+            return;
+        }
+
+        abs.push_back(ab);
+    }
+
+    ValueSerializer  ser(isolate, &writer);
+
+    ser.WriteHeader();
+
+    for (size_t i = 0; i < abs.size(); i++) {
+        ser.TransferArrayBuffer((uint32_t) i, abs[i]);
+    }
+
+    if (!ser.WriteValue(context, info[0]).FromMaybe(false)) {
+        return;
+    }
+
+    std::pair<uint8_t *, size_t>  data = ser.Release();
+    CloneReader                   reader(&writer);
+    ValueDeserializer             des(isolate, data.first, data.second,
+                                      &reader);
+
+    for (size_t i = 0; i < abs.size(); i++) {
+        std::shared_ptr<BackingStore>  bs = abs[i]->GetBackingStore();
+
+        abs[i]->Detach();
+        des.TransferArrayBuffer((uint32_t) i, ArrayBuffer::New(isolate, bs));
+    }
+
+    if (des.ReadHeader(context).FromMaybe(false)
+        && des.ReadValue(context).ToLocal(&result))
+    {
+        info.GetReturnValue().Set(result);
+    }
+
+    writer.FreeBufferMemory(data.first);
+}
+
+
+/*
+ * transferBuffer(ab, length): the checks of ArrayBufferCopyAndDetach();
+ * when "length" is the buffer's length, moves its backing store to a new
+ * ArrayBuffer and detaches it (no copy), else returns undefined and lib/
+ * copies, then calls again to detach.
+ */
+static void
+TransferBuffer(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+
+    if (!info[0]->IsArrayBuffer() || !info[1]->IsNumber()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                                       "transferBuffer(arrayBuffer, n)")));
+        return;
+    }
+
+    Local<ArrayBuffer>  ab = info[0].As<ArrayBuffer>();
+
+    if (ab->WasDetached()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "Cannot transfer a detached ArrayBuffer")));
+        return;
+    }
+
+    if (!ab->IsDetachable()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                "Cannot transfer a non-detachable ArrayBuffer")));
+        return;
+    }
+
+    if (info[1].As<Number>()->Value() != (double) ab->ByteLength()) {
+        return;
+    }
+
+    std::shared_ptr<BackingStore>  bs = ab->GetBackingStore();
+
+    ab->Detach();
+    info.GetReturnValue().Set(ArrayBuffer::New(isolate, bs));
+}
+
+
+/* promiseState(p): [0 pending | 1 fulfilled | 2 rejected, result] */
+static void
+PromiseState(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate       *isolate = info.GetIsolate();
+    Local<Value>   v[2];
+
+    if (!info[0]->IsPromise()) {
+        return;
+    }
+
+    Local<Promise>  p = info[0].As<Promise>();
+
+    v[0] = Integer::New(isolate, (int) p->State());
+    v[1] = p->State() == Promise::kPending ? v8::Undefined(isolate).As<Value>()
+                                           : p->Result();
+
+    info.GetReturnValue().Set(Array::New(isolate, v, 2));
+}
+
+
+/* isDetached(ab) */
+static void
+IsDetached(const FunctionCallbackInfo<Value> &info)
+{
+    info.GetReturnValue().Set(info[0]->IsArrayBuffer()
+                              && info[0].As<ArrayBuffer>()->WasDetached());
 }
 
 
@@ -1452,7 +1769,12 @@ static const V8Method  v8_methods[] = {
     { "encodeUtf8",    EncodeUtf8 },
     { "compileFunction", CompileFunction },
     { "builtin",       BuiltinNamespace },
+    { "requireModule", RequireModule },
     { "heapStats",     HeapStats },
+    { "structuredClone", StructuredClone },
+    { "transferBuffer", TransferBuffer },
+    { "isDetached",    IsDetached },
+    { "promiseState",  PromiseState },
     { nullptr,         nullptr }
 };
 

@@ -152,3 +152,114 @@ export default (req, res) => res.end(lib);
 GET /t
 --- response_body
 typed esm
+
+=== TEST 10: js_module_path: bare specifiers found there, for import and require()
+--- http_config
+    js_module_path shared vendor;
+--- user_files
+>>> shared/mp-greet/package.json
+{ "name": "mp-greet",
+  "exports": { "import": "./esm.mjs", "require": "./cjs.js" } }
+>>> shared/mp-greet/esm.mjs
+export const greet = (who) => `esm hello ${who}`;
+>>> shared/mp-greet/cjs.js
+exports.greet = (who) => `cjs hello ${who}`;
+>>> vendor/mp-greet/package.json
+{ "name": "mp-greet" }
+>>> vendor/mp-greet/index.js
+module.exports = 'shadowed: the first js_module_path wins';
+>>> vendor/mp-shout/package.json
+{ "name": "mp-shout" }
+>>> vendor/mp-shout/index.js
+module.exports = (s) => s.toUpperCase();
+>>> app/node_modules/mp-shout/package.json
+{ "name": "mp-shout" }
+>>> app/node_modules/mp-shout/index.js
+module.exports = (s) => `node_modules first: ${s}`;
+>>> vendor/mp-loud/package.json
+{ "name": "mp-loud", "main": "lib/loud.js" }
+>>> vendor/mp-loud/lib/loud.js
+module.exports = (s) => s.toUpperCase();
+>>> app/handler.mjs
+import { greet } from 'mp-greet';
+import { createRequire } from 'node:module';
+import shout from 'mp-shout';
+import loud from 'mp-loud';
+const require = createRequire(import.meta.url);
+export default (req, res) => res.end([
+    greet('a'), require('mp-greet').greet('b'), shout('x'), loud('y'),
+    require.resolve('mp-greet'),
+].join('\n'));
+--- config
+    location /t { js_handler app/handler.mjs; }
+--- request
+GET /t
+--- response_body_like
+^esm hello a
+cjs hello b
+node_modules first: x
+Y
+/\S+/shared/mp-greet/cjs\.js$
+
+=== TEST 11: js_module_path: the configuration check resolves through it
+--- http_config
+    js_module_path lib;
+--- user_files
+>>> lib/mp-only-here/package.json
+{ "name": "mp-only-here" }
+>>> lib/mp-only-here/index.js
+module.exports = 'found';
+>>> handler.mjs
+import v from 'mp-only-here';
+export default (req, res) => res.end(v);
+--- config
+    location /t { js_handler handler.mjs; }
+--- request
+GET /t
+--- response_body
+found
+
+=== TEST 12: without js_module_path the same handler stops nginx
+--- user_files
+>>> lib/mp-only-here/package.json
+{ "name": "mp-only-here" }
+>>> lib/mp-only-here/index.js
+module.exports = 'found';
+>>> handler.mjs
+import v from 'mp-only-here';
+export default (req, res) => res.end(v);
+--- config
+    location /t { js_handler handler.mjs; }
+--- must_die
+--- error_log
+qr/Cannot find package 'mp-only-here' imported from \S*handler\.mjs/
+
+=== TEST 13: js_module_path that is not there: nginx -t fails clearly
+--- http_config
+    js_module_path no/such/dir;
+--- config
+    location /t { return 200; }
+--- must_die
+--- error_log
+qr/\[emerg\] \d+#\d+: stat\(\) "\S*no\/such\/dir" failed \(2: No such file or directory\)/
+
+=== TEST 14: js_module_path naming a file
+--- http_config
+    js_module_path nginx.conf;
+--- config
+    location /t { return 200; }
+--- must_die
+--- error_log
+qr/\[emerg\] \d+#\d+: js_module_path "\S*nginx\.conf" is not a directory/
+
+=== TEST 15: js_module_path after a handler directive is refused
+--- js
+export default (req, res) => res.end('x');
+--- http_config
+    js_variable $x app.js;
+    js_module_path .;
+--- config
+    location /t { return 200; }
+--- must_die
+--- error_log
+qr/"js_module_path" must precede the directives that name scripts/

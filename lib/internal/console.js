@@ -1,11 +1,14 @@
 // Copyright (C) nv8 contributors
 //
 // The global console.  Lines go to the host's log (nginx: error.log, with
-// the request's context; the nv8 runner: stdout/stderr).
+// the request's context; the nv8 runner: stdout/stderr).  Values are
+// formatted by internal/util/inspect, Node's shapes; console.group()
+// indents, console.time() counts on the monotonic clock.
 
 import { format } from 'internal/util/inspect';
 
 const binding = import.meta.binding('console');
+const os = import.meta.binding('os');
 
 const LOG_ERR = 4;
 const LOG_WARN = 5;
@@ -14,9 +17,25 @@ const LOG_DEBUG = 8;
 
 const counts = new Map();
 const timers = new Map();
+let indent = '';
+
+function write(level, text) {
+    binding.write(level, indent === ''
+        ? text : indent + text.replace(/\n/g, `\n${indent}`));
+}
 
 function writer(level) {
-    return (...args) => binding.write(level, format(...args));
+    return (...args) => write(level, format(...args));
+}
+
+// as Node: 'Warning: ...' for a label that is not there
+function warn(message) {
+    write(LOG_WARN, `Warning: ${message}`);
+}
+
+function elapsed(label) {
+    const ms = os.now() - timers.get(label);
+    return ms >= 1000 ? `${(ms / 1000).toFixed(3)}s` : `${ms.toFixed(3)}ms`;
 }
 
 export const console = {
@@ -25,30 +44,66 @@ export const console = {
     debug: writer(LOG_DEBUG),
     warn: writer(LOG_WARN),
     error: writer(LOG_ERR),
+    dirxml: writer(LOG_INFO),
+    // no table drawing: the data as console.log() shows it
+    table: writer(LOG_INFO),
     trace: (...args) => {
         const err = new Error(format(...args));
         err.name = 'Trace';
-        binding.write(LOG_ERR, err.stack);
+        write(LOG_ERR, err.stack);
     },
     assert: (ok, ...args) => {
         if (!ok) {
-            binding.write(LOG_ERR, 'Assertion failed' +
-                          (args.length ? ': ' + format(...args) : ''));
+            write(LOG_ERR, 'Assertion failed' +
+                           (args.length ? ': ' + format(...args) : ''));
         }
     },
     count: (label = 'default') => {
+        label = `${label}`;
         const n = (counts.get(label) ?? 0) + 1;
         counts.set(label, n);
-        binding.write(LOG_INFO, `${label}: ${n}`);
+        write(LOG_INFO, `${label}: ${n}`);
     },
-    countReset: (label = 'default') => counts.delete(label),
-    time: (label = 'default') => timers.set(label, Date.now()),
-    timeEnd: (label = 'default') => {
-        const t = timers.get(label);
-        if (t !== undefined) {
-            timers.delete(label);
-            binding.write(LOG_INFO, `${label}: ${Date.now() - t}ms`);
+    countReset: (label = 'default') => {
+        label = `${label}`;
+        if (!counts.delete(label)) {
+            warn(`Count for '${label}' does not exist`);
         }
     },
-    dir: (obj) => binding.write(LOG_INFO, format(obj)),
+    time: (label = 'default') => {
+        label = `${label}`;
+        if (timers.has(label)) {
+            warn(`Label '${label}' already exists for console.time()`);
+            return;
+        }
+        timers.set(label, os.now());
+    },
+    timeLog: (label = 'default', ...data) => {
+        label = `${label}`;
+        if (!timers.has(label)) {
+            warn(`No such label '${label}' for console.timeLog()`);
+            return;
+        }
+        write(LOG_INFO, format(`${label}: ${elapsed(label)}`, ...data));
+    },
+    timeEnd: (label = 'default') => {
+        label = `${label}`;
+        if (!timers.has(label)) {
+            warn(`No such label '${label}' for console.timeEnd()`);
+            return;
+        }
+        write(LOG_INFO, `${label}: ${elapsed(label)}`);
+        timers.delete(label);
+    },
+    group: (...label) => {
+        if (label.length > 0) {
+            write(LOG_INFO, format(...label));
+        }
+        indent += '  ';
+    },
+    groupCollapsed: (...label) => console.group(...label),
+    groupEnd: () => {
+        indent = indent.slice(2);
+    },
+    dir: (obj) => write(LOG_INFO, format(obj)),
 };

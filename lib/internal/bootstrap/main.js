@@ -3,6 +3,8 @@
 // Runs once per isolate before any user code: installs the globals and
 // registers the hooks native code calls.
 
+// first: the language built-ins V8 10.2 lacks, before any other module runs
+import 'internal/bootstrap/language';
 import * as timers from 'internal/timers';
 import { console } from 'internal/console';
 import {
@@ -14,6 +16,12 @@ import 'internal/http_fetch';
 import * as streams from 'internal/web/streams';
 import { AbortController, AbortSignal } from 'internal/web/abort';
 import { atob, btoa } from 'internal/web/base64';
+import { structuredClone } from 'internal/web/clone';
+import { Navigator, navigator } from 'internal/web/navigator';
+import {
+    Performance, PerformanceEntry, PerformanceMark, PerformanceMeasure,
+    performance,
+} from 'internal/web/performance';
 import { Blob, File } from 'internal/web/blob';
 import {
     CompressionStream, DecompressionStream,
@@ -69,6 +77,14 @@ define('clearInterval', timers.clearInterval);
 define('setImmediate', timers.setImmediate);
 define('clearImmediate', timers.clearImmediate);
 define('queueMicrotask', timers.queueMicrotask);
+define('structuredClone', structuredClone);
+define('performance', performance);
+define('Performance', Performance);
+define('PerformanceEntry', PerformanceEntry);
+define('PerformanceMark', PerformanceMark);
+define('PerformanceMeasure', PerformanceMeasure);
+define('navigator', navigator);
+define('Navigator', Navigator);
 define('TextEncoder', TextEncoder);
 define('TextDecoder', TextDecoder);
 define('DOMException', DOMException);

@@ -17,7 +17,7 @@ import {
     basename, cjsResolve, esmResolve, formatOf, readFile,
 } from 'internal/modules/resolve';
 import {
-    Module, compileCJS, loadForImport, setMainCandidate,
+    Module, compileCJS, isDetectedESM, loadForImport, setMainCandidate,
 } from 'internal/modules/cjs/loader';
 
 const formats = new Map();
@@ -74,6 +74,9 @@ export function load(key) {
         return ['module'];
     }
     let source;
+    if (format === 'detect' && isDetectedESM(key)) {
+        return ['module'];
+    }
     if (Module._cache[key] !== undefined) {
         source = readFile(key) ?? '';
     } else {

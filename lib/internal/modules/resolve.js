@@ -18,11 +18,14 @@ const binding = import.meta.binding('modules');
 const FILE = 0;
 const DIR = 1;
 
-/** Conditions of "exports"/"imports" for import and for require(). */
+/**
+ * Conditions of "exports"/"imports" for import and for require();
+ * "module-sync" (Node 22.12+) since require() loads ES modules.
+ */
 export const IMPORT_CONDITIONS = new Set(['nv8', 'node', 'import',
-                                          'default']);
+                                          'module-sync', 'default']);
 export const REQUIRE_CONDITIONS = new Set(['nv8', 'node', 'require',
-                                           'default']);
+                                           'module-sync', 'default']);
 
 const builtinIds = binding.builtins();
 const builtinSet = new Set(builtinIds);

@@ -193,6 +193,18 @@ export class Headers {
 Object.defineProperty(Headers.prototype, Symbol.iterator, {
     value: Headers.prototype.entries, writable: true, configurable: true,
 });
+// console.log() shows the entries, as Node's Headers
+Object.defineProperty(Headers.prototype,
+                      Symbol.for('nodejs.util.inspect.custom'), {
+    value(depth, options, inspect) {
+        const o = {};
+        for (const [n, v] of this) {
+            o[n] = n in o ? `${o[n]}, ${v}` : v;
+        }
+        return `Headers ${inspect(o, options)}`;
+    },
+    configurable: true, writable: true,
+});
 webidlInterface(Headers);
 
 function need(n, nargs, what) {

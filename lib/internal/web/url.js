@@ -1296,6 +1296,20 @@ class URLSearchParams {
     }
 }
 
+// console.log() shows the pairs, as Node's URLSearchParams
+Object.defineProperty(URLSearchParams.prototype,
+                      Symbol.for('nodejs.util.inspect.custom'), {
+    value(depth, options, inspect) {
+        const items = [];
+        for (const [n, v] of this) {
+            items.push(`${inspect(n)} => ${inspect(v)}`);
+        }
+        return items.length === 0 ? 'URLSearchParams {}'
+            : `URLSearchParams { ${items.join(', ')} }`;
+    },
+    configurable: true, writable: true,
+});
+
 Object.defineProperties(URLSearchParams.prototype, {
     append: { enumerable: true },
     delete: { enumerable: true },

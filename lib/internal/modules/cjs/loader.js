@@ -35,6 +35,12 @@ const CJS_NAMES = new RegExp('^Identifier \'(module|exports|require|' +
 // compiled by the import path (hooks.js) before the module runs
 const compiled = new Map();
 
+// .js files without "type" found to be ES modules by their syntax
+const detectedESM = new Set();
+
+// ES modules require() is evaluating: requiring one again is a cycle
+const esmLoading = new Set();
+
 const builtinCache = new Map();
 
 let mainModule;
@@ -80,6 +86,9 @@ export function compileCJS(filename, format) {
     if (c !== undefined) {
         return c;
     }
+    if (detectedESM.has(filename)) {
+        return null;
+    }
     const source = readSource(filename);
     let fn;
     try {
@@ -87,6 +96,7 @@ export function compileCJS(filename, format) {
     } catch (e) {
         if (format === 'detect' &&
             (isESMSyntaxError(e) || usesTopLevelAwait(e, source, filename))) {
+            detectedESM.add(filename);
             return null;
         }
         throw e;
@@ -94,6 +104,14 @@ export function compileCJS(filename, format) {
     c = { fn, source };
     compiled.set(filename, c);
     return c;
+}
+
+/**
+ * @param {string} filename
+ * @returns {boolean} a .js file without "type" was found to be an ES module
+ */
+export function isDetectedESM(filename) {
+    return detectedESM.has(filename);
 }
 
 function readSource(filename) {
@@ -113,17 +131,41 @@ function requireStack(parent) {
     return stack;
 }
 
-function requireESM(filename, parent) {
-    const from = parent?.filename;
-    const name = from && basename(filename) !== basename(from)
-        ? basename(filename) : filename;
-    return codedError(Error, 'ERR_REQUIRE_ESM',
-                      `require() of ES Module ${filename}` +
-                      (from ? ` from ${from}` : '') + ' not supported.\n' +
-                      `Instead change the require of ${name}` +
-                      (from ? ` in ${from}` : '') + ' to a dynamic ' +
-                      'import() which is available in all CommonJS ' +
-                      'modules.');
+function requireAsync(filename, parent) {
+    return codedError(Error, 'ERR_REQUIRE_ASYNC_MODULE',
+                      'require() cannot be used on an ESM graph with ' +
+                      'top-level await. Use import() instead.\n' +
+                      (parent?.filename ? `  From ${parent.filename}\n`
+                                        : '') +
+                      `  Requiring ${filename}`);
+}
+
+/*
+ * require() of an ES module, as Node 22: it runs now, synchronously, and
+ * require() returns its namespace (or its "module.exports" export).
+ */
+function cycleError(filename, parent) {
+    return codedError(Error, 'ERR_REQUIRE_CYCLE_MODULE',
+                      `Cannot require() ES Module ${filename} in a cycle.` +
+                      (parent?.filename ? ` (from ${parent.filename})`
+                                        : ''));
+}
+
+function requireModule(filename, parent) {
+    let ns;
+    esmLoading.add(filename);
+    try {
+        ns = v8.requireModule(filename);
+    } finally {
+        esmLoading.delete(filename);
+    }
+    if (ns === 1) {
+        throw cycleError(filename, parent);
+    }
+    if (ns === 2) {
+        throw requireAsync(filename, parent);
+    }
+    return 'module.exports' in ns ? ns['module.exports'] : ns;
 }
 
 function loadBuiltin(id) {
@@ -193,16 +235,17 @@ export class Module {
                 throw e;
             }
         } else if (format === 'module') {
-            throw requireESM(filename, this.parent);
+            this.exports = requireModule(filename, this.parent);
         } else {
             // 'commonjs', 'detect' and unknown extensions run as .js
             const c = compileCJS(filename, format === 'detect' ? 'detect'
                                                                 : 'commonjs');
             if (c === null) {
-                throw requireESM(filename, this.parent);
+                this.exports = requireModule(filename, this.parent);
+            } else {
+                compiled.delete(filename);
+                this._run(c.fn, filename);
             }
-            compiled.delete(filename);
-            this._run(c.fn, filename);
         }
         this.loaded = true;
     }
@@ -260,6 +303,9 @@ export class Module {
         }
         const cached = Module._cache[filename];
         if (cached !== undefined) {
+            if (esmLoading.has(filename)) {
+                throw cycleError(filename, parent);
+            }
             if (parent?.children && !parent.children.includes(cached)) {
                 parent.children.push(cached);
             }
