@@ -254,7 +254,10 @@ SKIP: {
     ok(defined $before && $before > 0 && $samples > 5,
        "512 MiB: RSS measured ($before kB before, $samples samples)");
     my $grow = ($max - $before) / 1024;
-    ok($grow < 30, sprintf('512 MiB: worker RSS grew %.1f MB (< 30)', $grow))
+    # the peak depends on when V8 collects, which a loaded machine delays
+    # (5-15 MB seen, once over 30 under prove -j2): the bound says the
+    # body is not held, which would cost hundreds of MB
+    ok($grow < 64, sprintf('512 MiB: worker RSS grew %.1f MB (< 64)', $grow))
         or diag("before $before kB, max $max kB");
     check_error_log('512 MiB streamed', $off);
 }
