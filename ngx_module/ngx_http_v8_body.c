@@ -316,8 +316,11 @@ ngx_http_v8_body_deliver(ngx_http_v8_ctx_t *ctx)
             continue;
         }
 
-        d = ngx_cpymem(d, b->pos, b->last - b->pos);
-        b->pos = b->last;
+        if (b->last != b->pos) {
+            /* a last_buf or flush link may have no memory at all */
+            d = ngx_cpymem(d, b->pos, b->last - b->pos);
+            b->pos = b->last;
+        }
 
         ln = cl;
         cl = cl->next;

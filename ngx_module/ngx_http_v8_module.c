@@ -473,7 +473,8 @@ ngx_http_v8_handler_add(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *value,
             && hp[i]->path.len == path.len
             && ngx_strncmp(hp[i]->path.data, path.data, path.len) == 0
             && hp[i]->name.len == name.len
-            && ngx_strncmp(hp[i]->name.data, name.data, name.len) == 0)
+            && (name.len == 0    /* data may be NULL: no strncmp() then */
+                || ngx_strncmp(hp[i]->name.data, name.data, name.len) == 0))
         {
             return hp[i];
         }

@@ -707,12 +707,16 @@ ngx_http_v8_peer(nv8_call_t *call)
 }
 
 
-/* [scheme, host] for absolute URLs: Host as received, else the server's */
+/*
+ * [scheme, host, server] for absolute URLs: the Host header as received
+ * (with its port), and the server's name for when the Host header is
+ * absent or is no URL host (nginx lets "a|b" through, WHATWG URL does not)
+ */
 
 static nv8_int_t
 ngx_http_v8_origin(nv8_call_t *call)
 {
-    nv8_str_t                  items[2];
+    nv8_str_t                  items[3];
     ngx_http_request_t        *r;
     ngx_http_v8_ctx_t         *ctx;
     ngx_http_core_srv_conf_t  *cscf;
@@ -735,29 +739,29 @@ ngx_http_v8_origin(nv8_call_t *call)
         items[0].len = 4;
     }
 
-    if (r->headers_in.server.len) {
-        /* validated by nginx; the Host header's port is not kept there */
-        if (r->headers_in.host) {
-            items[1].data = (char *) r->headers_in.host->value.data;
-            items[1].len = r->headers_in.host->value.len;
+    cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+    items[2].data = (char *) cscf->server_name.data;
+    items[2].len = cscf->server_name.len;
 
-        } else {
-            items[1].data = (char *) r->headers_in.server.data;
-            items[1].len = r->headers_in.server.len;
-        }
+    if (items[2].len == 0) {
+        items[2].data = "localhost";
+        items[2].len = 9;
+    }
+
+    if (r->headers_in.host) {
+        /* validated by nginx into headers_in.server, which drops the port */
+        items[1].data = (char *) r->headers_in.host->value.data;
+        items[1].len = r->headers_in.host->value.len;
+
+    } else if (r->headers_in.server.len) {
+        items[1].data = (char *) r->headers_in.server.data;
+        items[1].len = r->headers_in.server.len;
 
     } else {
-        cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
-        items[1].data = (char *) cscf->server_name.data;
-        items[1].len = cscf->server_name.len;
+        items[1] = items[2];
     }
 
-    if (items[1].len == 0) {
-        items[1].data = "localhost";
-        items[1].len = 9;
-    }
-
-    nv8_return_string_array(call, items, 2);
+    nv8_return_string_array(call, items, 3);
 
     return NV8_OK;
 }

@@ -521,6 +521,24 @@ GET /t?v=10 HTTP/1.0\r\n
 --- response_body
 http: /t?v=10
 
+=== TEST 8b: a Host header nginx accepts but WHATWG URL refuses: the server name
+--- js
+export default {
+    fetch(request) {
+        const u = new URL(request.url);
+        return new Response(`${u.hostname} ${u.pathname}${u.search}`);
+    },
+};
+--- config
+    location /t { js_handler app.js; }
+--- raw_request
+GET /t?h=1 HTTP/1.1\r\n
+Host: bad|host\r\n
+Connection: close\r\n
+\r\n
+--- response_body
+localhost /t?h=1
+
 === TEST 9: request.headers: case-insensitive, repeated values joined, getSetCookie
 --- js
 export default {

@@ -12,6 +12,7 @@ import { AbortController } from 'internal/web/abort';
 import { DOMException } from 'internal/web/domexception';
 import { newServerRequest, responseParts } from 'internal/web/fetch';
 import { ReadableStream } from 'internal/web/streams';
+import { URL } from 'internal/web/url';
 
 const v8 = import.meta.binding('v8');
 
@@ -141,8 +142,12 @@ function send(id, response) {
 
 function dispatch(id, h, method, url, version, hasBody) {
     const binding = http.binding();
-    const [scheme, host] = binding.origin(id);
-    const href = url.startsWith('/') ? `${scheme}://${host}${url}` : url;
+    const [scheme, host, server] = binding.origin(id);
+    let href = `${scheme}://${host}${url}`;
+    if (!URL.canParse(href)) {
+        // a Host header nginx accepts but WHATWG URL does not ("a|b")
+        href = `${scheme}://${server}${url}`;
+    }
     const controller = new AbortController();
     http.watchRequest(id, {
         onAbort: () => controller.abort(
