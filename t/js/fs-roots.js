@@ -1,16 +1,18 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 
-// NV8_FS_ROOT=fixtures/fs-root:/tmp (fs-roots.env): every operation, in
+// NV8_FS_ROOT=fixtures/fs-root:/dev/shm (fs-roots.env): every operation, in
 // both its pool and its Sync form, stays beneath those two directories;
 // "..", absolute paths, symlinks that lead out (fixtures/fs-root/link-out,
 // link-abs, dir-out) and the second path of rename/copyFile/link/symlink
-// are refused with EACCES.  The working directory (t/js) is no root.
+// are refused with EACCES.  The working directory (t/js) is no root.  The
+// second root is /dev/shm, not /tmp: a checkout under /tmp (CI clones one
+// there) would be inside a /tmp root.
 
 const here = new URL('.', import.meta.url).pathname;
 const root = `${here}fixtures/fs-root`;
 const outside = `${here}fixtures/fs-outside.txt`;
-const tmp = await fsp.mkdtemp('/tmp/nv8-fs-roots-');
+const tmp = await fsp.mkdtemp('/dev/shm/nv8-fs-roots-');
 const T = (name) => `${tmp}/${name}`;
 const R = (name) => `${root}/${name}`;
 const clean = (v) => {
@@ -58,7 +60,7 @@ await both('relative link out', 'readFile', R('link-out'), 'utf8');
 await both('absolute link out', 'readFile', R('link-abs'), 'utf8');
 await both('dir link out', 'readFile', R('dir-out/fs-outside.txt'), 'utf8');
 await both('/etc/passwd', 'readFile', '/etc/passwd', 'utf8');
-await both('/tmp/..', 'readFile', '/tmp/../etc/passwd', 'utf8');
+await both('/dev/shm/..', 'readFile', '/dev/shm/../etc/passwd', 'utf8');
 await both('prefix is not a root', 'readFile', `${root}x/file.txt`, 'utf8');
 await both('URL out', 'readFile', new URL(`file://${outside}`), 'utf8');
 await both('Buffer path out', 'readFile', Buffer.from(outside), 'utf8');
@@ -97,11 +99,11 @@ await both('unlink via dir link out', 'unlink', R('dir-out/fs-outside.txt'));
 await both('rmdir root', 'rmdir', root);
 await both('rmdir ".."', 'rmdir', R('..'));
 await both('rm -r root', 'rm', root, { recursive: true });
-await both('rm -r /tmp', 'rm', '/tmp', { recursive: true, force: true });
+await both('rm -r /dev/shm', 'rm', '/dev/shm', { recursive: true, force: true });
 await both('rm -r via ".."', 'rm', `${root}/../fs-root`, { recursive: true });
 await both('mkdir outside', 'mkdir', `${here}fixtures/newdir`);
 await both('mkdir via dir link out', 'mkdir', R('dir-out/newdir'));
-await both('mkdir -p out', 'mkdir', '/tmp/../var/nv8-newdir',
+await both('mkdir -p out', 'mkdir', '/dev/shm/../var/nv8-newdir',
            { recursive: true });
 await both('mkdtemp outside', 'mkdtemp', `${here}fixtures/tmp-`);
 await both('rename out -> in', 'rename', outside, T('stolen'));
