@@ -185,7 +185,9 @@ sub aborter {
 
 my $off = log_offset();
 my ($warm, $warm_bad) = load($WRK ? 2 : 4);
-ok($warm >= ($WRK ? 20_000 : 2_000), "warm-up: $warm requests");
+# the warm-up only has to have happened: an ASan build on a loaded machine
+# serves a tenth of what a plain one does
+ok($warm >= 2_000, "warm-up: $warm requests");
 ok($warm_bad < $warm * 0.2, "warm-up: $warm_bad non-2xx (the /throw tenth)");
 my $base = settle();
 my $heap_base = $heap_last;
