@@ -9,11 +9,14 @@ show(await sleep(20, 'value'), Date.now() - t0 >= 15);
 show(await immediate('imm'));
 await scheduler.wait(1);
 
+// the immediate runs on the next loop turn and the 10 ms timer last; where
+// the 1 ms timer falls against the immediate depends on how long this turn
+// took (as in Node), so only the 10 ms timer's place is asserted
 const order = [];
 await Promise.all([sleep(10).then(() => order.push('10')),
                    sleep(1).then(() => order.push('1')),
                    immediate().then(() => order.push('immediate'))]);
-show(order);
+show([...order.slice(0, 2)].sort(), order[2]);
 
 const ac = new AbortController();
 const p = sleep(1000, 'never', { signal: ac.signal });
