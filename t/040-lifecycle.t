@@ -18,6 +18,7 @@ export default function (req, res) {
 }
 export function version(req, res) { res.end('v1'); }
 export async function slow(req, res) {
+    console.log('slow started');
     await new Promise((r) => setTimeout(r, 500));
     res.end('late');
 }
@@ -164,7 +165,10 @@ SKIP: {
     ok(start_nginx($conf, 'app.js' => $counter_js), 'start for shutdown');
     my $off = log_offset();
     my $h = http_start('GET', '/slow');
-    sleep 0.1;
+    # QUIT before a worker has accepted the connection drops it, as nginx
+    # does: wait until the handler runs (a fixed 0.1 s was not enough on a
+    # loaded machine)
+    ok(wait_for_log('slow started', $off, 10), 'the slow handler started');
     my $t0 = time;
     ok(stop_nginx(), 'master exited on QUIT');
     ok(time - $t0 < 5, 'shutdown took less than 5 s');
