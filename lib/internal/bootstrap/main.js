@@ -102,7 +102,11 @@ define('Request', Request);
 define('Response', Response);
 define('URL', URL);
 define('URLSearchParams', URLSearchParams);
+// the WHATWG classes; the module's helpers for fetch and Blob are not globals
 for (const name of Object.keys(streams)) {
+    if (name[0] < 'A' || name[0] > 'Z') {
+        continue;
+    }
     define(name, streams[name]);
 }
 define('CompressionStream', CompressionStream);
