@@ -7,6 +7,8 @@
  */
 
 
+#include <stdlib.h>
+#include <string.h>
 #include "nv8_internal.h"
 
 
@@ -30,6 +32,8 @@ const nv8_binding_t  nv8_console_binding = {
 static nv8_int_t
 nv8_console_write(nv8_call_t *call)
 {
+    char           *p;
+    size_t          i, n;
     double          level;
     nv8_str_t       msg;
     nv8_runtime_t  *rt;
@@ -46,8 +50,32 @@ nv8_console_write(nv8_call_t *call)
         level = NV8_LOG_INFO;
     }
 
+    if (memchr(msg.data, '\0', msg.len) == NULL) {
+        nv8__log(rt, (nv8_int_t) level, nv8__v8_context(rt), "js: %.*s",
+                 (int) msg.len, msg.data);
+        return NV8_OK;
+    }
+
+    /* NUL would end the line early: it is written as "\0" */
+
+    p = malloc(msg.len * 2);
+    if (p == NULL) {
+        return nv8_throw(call, NV8_ERROR_PLAIN, "ERR_NV8_NOMEM", "out of memory");
+    }
+
+    for (i = 0, n = 0; i < msg.len; i++) {
+        if (msg.data[i] == '\0') {
+            p[n++] = '\\';
+            p[n++] = '0';
+
+        } else {
+            p[n++] = msg.data[i];
+        }
+    }
+
     nv8__log(rt, (nv8_int_t) level, nv8__v8_context(rt), "js: %.*s",
-             (int) msg.len, msg.data);
+             (int) n, p);
+    free(p);
 
     return NV8_OK;
 }

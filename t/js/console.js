@@ -5,3 +5,4 @@ console.log(new TextDecoder().decode(new TextEncoder().encode('h\u00e9llo')));
 console.log(typeof globalThis.global, typeof setImmediate);
 const m = await import('./fixtures/dyn.js');
 console.log(m.value, import.meta.url.startsWith('file:///'));
+console.log('nul:a\0b', 'c\0');
