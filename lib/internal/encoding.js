@@ -274,7 +274,7 @@ export class TextDecoder {
         this[kFatal] = Boolean(options?.fatal);
         this[kIgnoreBOM] = Boolean(options?.ignoreBOM);
         this[kState] = null;
-        this._reset();
+        reset(this);
     }
 
     get encoding() {
@@ -287,17 +287,6 @@ export class TextDecoder {
 
     get ignoreBOM() {
         return this[kIgnoreBOM];
-    }
-
-    _reset() {
-        this[kState] = {
-            pending: null,                  // bytes of a split character
-            lead: 0,                        // UTF-16: a lead surrogate
-            started: false,                 // the BOM is only at the start
-            // ICU converter (multi-byte), reset by the binding at the end
-            // of a stream and on an error
-            cnv: this[kState]?.cnv ?? null,
-        };
     }
 
     /**
@@ -327,9 +316,9 @@ export class TextDecoder {
         const st = this[kState];
         let s;
         try {
-            s = this._decode(st, view, stream);
+            s = decodeBytes(this, st, view, stream);
         } catch (e) {
-            this._reset();
+            reset(this);
             throw e;
         }
         const bom = this[kName] === 'utf-8' || this[kName] === 'utf-16le' ||
@@ -341,131 +330,145 @@ export class TextDecoder {
             }
         }
         if (!stream) {
-            this._reset();
+            reset(this);
         }
         return s;
     }
+}
 
-    _decode(st, view, stream) {
-        const name = this[kName];
-        if (st.pending !== null) {
-            const joined = new Uint8Array(st.pending.length + view.length);
-            joined.set(st.pending);
-            joined.set(view, st.pending.length);
-            view = joined;
-            st.pending = null;
-        }
-        if (name === 'utf-8') {
-            return this._utf8(st, view, stream);
-        }
-        if (name === 'utf-16le' || name === 'utf-16be') {
-            return this._utf16(st, view, stream, name === 'utf-16be');
-        }
-        if (name === 'x-user-defined') {
-            const u = new Uint16Array(view.length);
-            for (let i = 0; i < view.length; i++) {
-                const b = view[i];
-                u[i] = b < 0x80 ? b : 0xf780 + b - 0x80;
-            }
-            return fromUnits(u, u.length);
-        }
-        if (multiByte.has(name)) {
-            if (st.cnv === null) {
-                st.cnv = icu.open(icuNames[name], this[kFatal] ? 1 : 0);
-            }
-            try {
-                return icu.decode(st.cnv, view, stream ? 0 : 1);
-            } catch (e) {
-                if (e.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
-                    throw invalid(name);
-                }
-                throw e;
-            }
-        }
-        const t = singleByteTable(name);
+/* a fresh state: the start of a stream */
+function reset(dec) {
+    dec[kState] = {
+        pending: null,                      // bytes of a split character
+        lead: 0,                            // UTF-16: a lead surrogate
+        started: false,                     // the BOM is only at the start
+        // ICU converter (multi-byte), reset by the binding at the end of a
+        // stream and on an error
+        cnv: dec[kState]?.cnv ?? null,
+    };
+}
+
+/* the text of "view" after what "st" holds from earlier chunks */
+function decodeBytes(dec, st, view, stream) {
+    const name = dec[kName];
+    if (st.pending !== null) {
+        const joined = new Uint8Array(st.pending.length + view.length);
+        joined.set(st.pending);
+        joined.set(view, st.pending.length);
+        view = joined;
+        st.pending = null;
+    }
+    if (name === 'utf-8') {
+        return decodeUtf8(dec, st, view, stream);
+    }
+    if (name === 'utf-16le' || name === 'utf-16be') {
+        return decodeUtf16(dec, st, view, stream, name === 'utf-16be');
+    }
+    if (name === 'x-user-defined') {
         const u = new Uint16Array(view.length);
         for (let i = 0; i < view.length; i++) {
             const b = view[i];
-            if (b < 0x80) {
-                u[i] = b;
-                continue;
-            }
-            const cp = t[b - 0x80];
-            if (cp < 0) {
-                if (this[kFatal]) {
-                    throw invalid(name);
-                }
-                u[i] = 0xfffd;
-            } else {
-                u[i] = cp;
-            }
+            u[i] = b < 0x80 ? b : 0xf780 + b - 0x80;
         }
         return fromUnits(u, u.length);
     }
-
-    _utf8(st, view, stream) {
-        if (stream) {
-            const tail = incompleteTail(view);
-            if (tail > 0) {
-                st.pending = view.slice(view.length - tail);
-                view = view.subarray(0, view.length - tail);
+    if (multiByte.has(name)) {
+        if (st.cnv === null) {
+            st.cnv = icu.open(icuNames[name], dec[kFatal] ? 1 : 0);
+        }
+        try {
+            return icu.decode(st.cnv, view, stream ? 0 : 1);
+        } catch (e) {
+            if (e.code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+                throw invalid(name);
             }
+            throw e;
         }
-        const s = view.length === 0 ? '' : v8.decodeUtf8(view);
-        // every malformed sequence gives U+FFFD; count the real ones
-        if (this[kFatal] && s.includes('\ufffd') &&
-            countFFFD(s) !== countReplacement(view)) {
-            throw invalid('utf-8');
-        }
-        return s;
     }
-
-    _utf16(st, view, stream, be) {
-        const n = view.length & ~1;
-        const u = new Uint16Array((n >> 1) + 2);
-        let k = 0;
-        let lead = st.lead;
-        for (let i = 0; i < n; i += 2) {
-            const c = be ? (view[i] << 8) | view[i + 1]
-                         : view[i] | (view[i + 1] << 8);
-            if (lead !== 0) {
-                if (c >= 0xdc00 && c <= 0xdfff) {
-                    u[k++] = lead;
-                    u[k++] = c;
-                    lead = 0;
-                    continue;
-                }
-                // the lead is lone: U+FFFD, and this unit again
-                if (this[kFatal]) {
-                    throw invalid(this[kName]);
-                }
-                u[k++] = 0xfffd;
-                lead = 0;
+    const t = singleByteTable(name);
+    const u = new Uint16Array(view.length);
+    for (let i = 0; i < view.length; i++) {
+        const b = view[i];
+        if (b < 0x80) {
+            u[i] = b;
+            continue;
+        }
+        const cp = t[b - 0x80];
+        if (cp < 0) {
+            if (dec[kFatal]) {
+                throw invalid(name);
             }
-            if (c >= 0xd800 && c <= 0xdbff) {
-                lead = c;
-            } else if (c >= 0xdc00 && c <= 0xdfff) {
-                if (this[kFatal]) {
-                    throw invalid(this[kName]);
-                }
-                u[k++] = 0xfffd;
-            } else {
+            u[i] = 0xfffd;
+        } else {
+            u[i] = cp;
+        }
+    }
+    return fromUnits(u, u.length);
+}
+
+function decodeUtf8(dec, st, view, stream) {
+    if (stream) {
+        const tail = incompleteTail(view);
+        if (tail > 0) {
+            st.pending = view.slice(view.length - tail);
+            view = view.subarray(0, view.length - tail);
+        }
+    }
+    const s = view.length === 0 ? '' : v8.decodeUtf8(view);
+    // every malformed sequence gives U+FFFD; count the real ones
+    if (dec[kFatal] && s.includes('\ufffd') &&
+        countFFFD(s) !== countReplacement(view)) {
+        throw invalid('utf-8');
+    }
+    return s;
+}
+
+/* the spec's UTF-16 decoder; a split unit or pair waits in "st" */
+function decodeUtf16(dec, st, view, stream, be) {
+    const n = view.length & ~1;
+    const u = new Uint16Array((n >> 1) + 2);
+    let k = 0;
+    let lead = st.lead;
+    for (let i = 0; i < n; i += 2) {
+        const c = be ? (view[i] << 8) | view[i + 1]
+                     : view[i] | (view[i + 1] << 8);
+        if (lead !== 0) {
+            if (c >= 0xdc00 && c <= 0xdfff) {
+                u[k++] = lead;
                 u[k++] = c;
+                lead = 0;
+                continue;
             }
+            // the lead is lone: U+FFFD, and this unit again
+            if (dec[kFatal]) {
+                throw invalid(dec[kName]);
+            }
+            u[k++] = 0xfffd;
+            lead = 0;
         }
-        let s = fromUnits(u, k);
-        if (stream) {
-            st.lead = lead;
-            if (n < view.length) {
-                st.pending = view.slice(n);
+        if (c >= 0xd800 && c <= 0xdbff) {
+            lead = c;
+        } else if (c >= 0xdc00 && c <= 0xdfff) {
+            if (dec[kFatal]) {
+                throw invalid(dec[kName]);
             }
-        } else if (lead !== 0 || n < view.length) {
-            // the stream ends inside a character
-            if (this[kFatal]) {
-                throw invalid(this[kName]);
-            }
-            s += '\ufffd';
+            u[k++] = 0xfffd;
+        } else {
+            u[k++] = c;
         }
-        return s;
     }
+    let s = fromUnits(u, k);
+    if (stream) {
+        st.lead = lead;
+        if (n < view.length) {
+            st.pending = view.slice(n);
+        }
+    } else if (lead !== 0 || n < view.length) {
+        // the stream ends inside a character
+        if (dec[kFatal]) {
+            throw invalid(dec[kName]);
+        }
+        s += '\ufffd';
+    }
+    return s;
 }
