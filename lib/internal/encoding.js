@@ -24,6 +24,69 @@ export class TextEncoder {
     encode(input = '') {
         return v8.encodeUtf8(String(input));
     }
+
+    /**
+     * Encodes as much of "source" as fits into "destination", never part
+     * of a character.
+     * @param {string} source
+     * @param {Uint8Array} destination
+     * @returns {{read: number, written: number}} UTF-16 code units read,
+     *     bytes written
+     */
+    encodeInto(source, destination) {
+        if (!(destination instanceof Uint8Array)) {
+            const err = new TypeError('The "dest" argument must be an ' +
+                                      'instance of Uint8Array.');
+            err.code = 'ERR_INVALID_ARG_TYPE';
+            throw err;
+        }
+        const src = String(source);
+        const cap = destination.length;
+        // all of it fits when even 3 bytes a unit would
+        if (src.length * 3 <= cap) {
+            const b = v8.encodeUtf8(src);
+            destination.set(b);
+            return { read: src.length, written: b.length };
+        }
+        let read = 0;
+        let written = 0;
+        while (read < src.length) {
+            let cp = src.charCodeAt(read);
+            let units = 1;
+            if (cp >= 0xd800 && cp <= 0xdbff && read + 1 < src.length) {
+                const lo = src.charCodeAt(read + 1);
+                if (lo >= 0xdc00 && lo <= 0xdfff) {
+                    cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+                    units = 2;
+                }
+            }
+            if (cp >= 0xd800 && cp <= 0xdfff) {
+                cp = 0xfffd;                // a lone surrogate
+            }
+            const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (written + n > cap) {
+                break;
+            }
+            if (n === 1) {
+                destination[written] = cp;
+            } else if (n === 2) {
+                destination[written] = 0xc0 | (cp >> 6);
+                destination[written + 1] = 0x80 | (cp & 0x3f);
+            } else if (n === 3) {
+                destination[written] = 0xe0 | (cp >> 12);
+                destination[written + 1] = 0x80 | ((cp >> 6) & 0x3f);
+                destination[written + 2] = 0x80 | (cp & 0x3f);
+            } else {
+                destination[written] = 0xf0 | (cp >> 18);
+                destination[written + 1] = 0x80 | ((cp >> 12) & 0x3f);
+                destination[written + 2] = 0x80 | ((cp >> 6) & 0x3f);
+                destination[written + 3] = 0x80 | (cp & 0x3f);
+            }
+            written += n;
+            read += units;
+        }
+        return { read, written };
+    }
 }
 
 // The Encoding Standard's labels, by encoding name.

@@ -326,3 +326,28 @@ check('utf-8 fatal: truncated at the end',
     check('TextDecoderStream fatal errors the stream', r,
           'TypeError ERR_ENCODING_INVALID_ENCODED_DATA');
 }
+
+// ------------------------------------------------------------ encodeInto
+
+{
+    const enc = new TextEncoder();
+    const into = (str, n) => {
+        const u = new Uint8Array(n);
+        const r = enc.encodeInto(str, u);
+        return `${r.read} ${r.written} ${hex(String.fromCharCode(...u))}`;
+    };
+    check('encodeInto all fits', into('a\u00e9', 8),
+          '2 3 0061 00c3 00a9 0000 0000 0000 0000 0000');
+    check('encodeInto stops before a character that does not fit',
+          into('a\u00e9\u65e5', 5), '2 3 0061 00c3 00a9 0000 0000');
+    check('encodeInto keeps a pair whole', into('a\ud83d\ude00', 4),
+          '1 1 0061 0000 0000 0000');
+    check('encodeInto a pair', into('\ud83d\ude00b', 5),
+          '3 5 00f0 009f 0098 0080 0062');
+    check('encodeInto a lone surrogate is U+FFFD', into('\ud800x', 4),
+          '2 4 00ef 00bf 00bd 0078');
+    check('encodeInto an empty destination', into('abc', 0), '0 0 ');
+    check('encodeInto needs a Uint8Array',
+          threw(() => enc.encodeInto('a', new Uint16Array(2))),
+          'TypeError ERR_INVALID_ARG_TYPE');
+}
