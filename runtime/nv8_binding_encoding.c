@@ -27,7 +27,13 @@ static nv8_int_t nv8_encoding_open(nv8_call_t *call);
 static nv8_int_t nv8_encoding_decode(nv8_call_t *call);
 static nv8_int_t nv8_encoding_single_byte(nv8_call_t *call);
 static UConverter *nv8_encoding_converter(nv8_call_t *call, size_t i,
-    int fatal);
+    int fatal, unsigned lone80);
+static void nv8_encoding_stop(const void *context,
+    UConverterToUnicodeArgs *args, const char *units, int32_t length,
+    UConverterCallbackReason reason, UErrorCode *err);
+static int nv8_encoding_lone80(const void *context,
+    UConverterToUnicodeArgs *args, const char *units, int32_t length,
+    UErrorCode *err);
 static void nv8_encoding_substitute(const void *context,
     UConverterToUnicodeArgs *args, const char *units, int32_t length,
     UConverterCallbackReason reason, UErrorCode *err);
@@ -56,12 +62,23 @@ const nv8_binding_t  nv8_encoding_binding = {
 };
 
 
-/* an ICU converter for the name in argument i: substitutes U+FFFD for
- * malformed input, or stops at it when "fatal" */
+/*
+ * An ICU converter for the name in argument i: substitutes U+FFFD for
+ * malformed input, or stops at it when "fatal".  A lone byte 0x80 that
+ * ICU does not map becomes "lone80" if not 0: the spec's gb18030
+ * decoder makes it U+20AC (as Windows' code page 936 does), its
+ * shift_jis decoder U+0080.
+ */
+
+static const UChar  nv8_encoding_euro = 0x20ac;
+static const UChar  nv8_encoding_c1 = 0x0080;
 
 static UConverter *
-nv8_encoding_converter(nv8_call_t *call, size_t i, int fatal)
+nv8_encoding_converter(nv8_call_t *call, size_t i, int fatal,
+    unsigned lone80)
 {
+    const UChar  *ctx;
+
     nv8_str_t    name;
     UErrorCode   e;
     UConverter  *cnv;
@@ -82,14 +99,12 @@ nv8_encoding_converter(nv8_call_t *call, size_t i, int fatal)
 
     e = U_ZERO_ERROR;
 
-    if (fatal) {
-        ucnv_setToUCallBack(cnv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL,
-                            &e);
+    ctx = (lone80 == 0x20ac) ? &nv8_encoding_euro
+          : (lone80 == 0x80) ? &nv8_encoding_c1 : NULL;
 
-    } else {
-        ucnv_setToUCallBack(cnv, nv8_encoding_substitute, NULL, NULL, NULL,
-                            &e);
-    }
+    ucnv_setToUCallBack(cnv,
+                        fatal ? nv8_encoding_stop : nv8_encoding_substitute,
+                        ctx, NULL, NULL, &e);
 
     if (U_FAILURE(e)) {
         ucnv_close(cnv);
@@ -102,19 +117,24 @@ nv8_encoding_converter(nv8_call_t *call, size_t i, int fatal)
 }
 
 
-/* open(icuName, fatal): a converter object for one TextDecoder */
+/*
+ * open(icuName, fatal, lone80): a converter object for one TextDecoder;
+ * lone80 is 0, 0x80 or 0x20ac
+ */
 
 static nv8_int_t
 nv8_encoding_open(nv8_call_t *call)
 {
-    double       fatal;
+    double       fatal, lone80;
     UConverter  *cnv;
 
-    if (nv8_arg_number(call, 1, &fatal) != NV8_OK) {
+    if (nv8_arg_number(call, 1, &fatal) != NV8_OK
+        || nv8_arg_number(call, 2, &lone80) != NV8_OK)
+    {
         return NV8_ERROR;
     }
 
-    cnv = nv8_encoding_converter(call, 0, fatal != 0);
+    cnv = nv8_encoding_converter(call, 0, fatal != 0, (unsigned) lone80);
     if (cnv == NULL) {
         return NV8_ERROR;
     }
@@ -237,7 +257,7 @@ nv8_encoding_single_byte(nv8_call_t *call)
     UConverter  *cnv;
     unsigned     b;
 
-    cnv = nv8_encoding_converter(call, 0, 1);
+    cnv = nv8_encoding_converter(call, 0, 1, 0);
     if (cnv == NULL) {
         return NV8_ERROR;
     }
@@ -257,6 +277,38 @@ nv8_encoding_single_byte(nv8_call_t *call)
     nv8_return_numbers(call, cp, 128);
 
     return NV8_OK;
+}
+
+
+/* a lone 0x80 the converter's context maps: its code point, and 1 */
+
+static int
+nv8_encoding_lone80(const void *context, UConverterToUnicodeArgs *args,
+    const char *units, int32_t length, UErrorCode *err)
+{
+    if (context == NULL || length != 1 || (unsigned char) units[0] != 0x80) {
+        return 0;
+    }
+
+    *err = U_ZERO_ERROR;
+    ucnv_cbToUWriteUChars(args, context, 1, 0, err);
+
+    return 1;
+}
+
+
+/* malformed or unmapped input, fatal: the error stays and ICU stops */
+
+static void
+nv8_encoding_stop(const void *context, UConverterToUnicodeArgs *args,
+    const char *units, int32_t length, UConverterCallbackReason reason,
+    UErrorCode *err)
+{
+    if (reason == UCNV_UNASSIGNED || reason == UCNV_ILLEGAL
+        || reason == UCNV_IRREGULAR)
+    {
+        (void) nv8_encoding_lone80(context, args, units, length, err);
+    }
 }
 
 
@@ -281,6 +333,10 @@ nv8_encoding_substitute(const void *context, UConverterToUnicodeArgs *args,
         && reason != UCNV_IRREGULAR)
     {
         return;                             /* reset, close, clone */
+    }
+
+    if (nv8_encoding_lone80(context, args, units, length, err)) {
+        return;
     }
 
     out[0] = 0xfffd;

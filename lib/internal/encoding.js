@@ -204,6 +204,9 @@ const icuNames = {
 const multiByte = new Set(['gbk', 'gb18030', 'big5', 'euc-jp',
                            'iso-2022-jp', 'shift_jis', 'euc-kr']);
 
+// a lone byte 0x80, which the spec's decoders map and ICU's do not
+const lone80 = { 'gbk': 0x20ac, 'gb18030': 0x20ac, 'shift_jis': 0x80 };
+
 // Where the spec's index and ICU's table differ, byte: code point (-1:
 // the spec maps none).
 const corrections = {
@@ -437,7 +440,8 @@ function decodeBytes(dec, st, view, stream) {
     }
     if (multiByte.has(name)) {
         if (st.cnv === null) {
-            st.cnv = icu.open(icuNames[name], dec[kFatal] ? 1 : 0);
+            st.cnv = icu.open(icuNames[name], dec[kFatal] ? 1 : 0,
+                              lone80[name] ?? 0);
         }
         try {
             return icu.decode(st.cnv, view, stream ? 0 : 1);

@@ -146,6 +146,14 @@ check('gb18030 astral', hex(decode('gb18030', [0x90, 0x30, 0x81, 0x30])),
 check('gb18030 0x84 0x31 0xa4 0x39', hex(decode('gb18030', [0x84, 0x31,
                                                             0xa4, 0x39])),
       'ffff');
+check('gbk 0x80 is the euro sign', hex(decode('gbk', [0x41, 0x80, 0x81, 0x80])),
+      '0041 20ac 4e90');
+check('gb18030 0x80, fatal', hex(decode('gb18030', [0x80], { fatal: true })),
+      '20ac');
+check('shift_jis 0x80 is U+0080', hex(decode('shift_jis', [0x80, 0xa0])),
+      '0080 fffd');
+check('shift_jis user-defined area is private use',
+      hex(decode('shift_jis', [0xf0, 0x40])), 'e000');
 check('big5', decode('big5', [0xa4, 0xa4, 0xa4, 0xe5]), '中文');
 check('big5 HKSCS 0x87 0x40', hex(decode('big5', [0x87, 0x40])), '43f0');
 check('euc-kr', decode('euc-kr', [0xc7, 0xd1, 0xb1, 0xb9, 0xbe, 0xee]),
