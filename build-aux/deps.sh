@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps=${1:-$top/.nv8-deps}
 
 apt_pkgs="nginx nginx-dev libuv1-dev libssl-dev libpcre2-dev zlib1g-dev
-          libbrotli-dev libnginx-mod-http-js wrk
+          libbrotli-dev libicu-dev libnginx-mod-http-js wrk
           autoconf automake libtool pkg-config make gcc g++ perl curl
           clang libclang-rt-14-dev
           libicu72 libc-ares2 libbrotli1 libnghttp2-14 libuv1"

@@ -9,6 +9,7 @@ import {
 } from 'internal/deps/buffer';
 import { atob, btoa } from 'internal/web/base64';
 import { Blob, File } from 'internal/web/blob';
+import { describeReceived, invalidArgType } from 'internal/errors';
 
 function isBase64url(enc) {
     return typeof enc === 'string' && enc.toLowerCase() === 'base64url';
@@ -44,6 +45,44 @@ Buffer.prototype.equals = function (other) {
         other = Buffer.from(other.buffer, other.byteOffset, other.length);
     }
     return equals.call(this, other);
+};
+
+// the package's TypeErrors for bad arguments: Node's code and message
+const from = Buffer.from;
+Buffer.from = function (value, encodingOrOffset, length) {
+    if (value === null || value === undefined ||
+        (typeof value !== 'string' && typeof value !== 'object')) {
+        const err = new TypeError('The first argument must be of type ' +
+                                  'string or an instance of Buffer, ' +
+                                  'ArrayBuffer, or Array or an Array-like ' +
+                                  `Object. Received ${describeReceived(value)}`);
+        err.code = 'ERR_INVALID_ARG_TYPE';
+        throw err;
+    }
+    return from.call(this, value, encodingOrOffset, length);
+};
+for (const name of ['alloc', 'allocUnsafe', 'allocUnsafeSlow']) {
+    const fn = Buffer[name];
+    Buffer[name] = function (size, ...rest) {
+        if (typeof size !== 'number') {
+            throw invalidArgType('size', 'of type number', size);
+        }
+        return fn.call(this, size, ...rest);
+    };
+}
+const concat = Buffer.concat;
+Buffer.concat = function (list, totalLength) {
+    if (!Array.isArray(list)) {
+        throw invalidArgType('list', 'an instance of Array', list);
+    }
+    for (let i = 0; i < list.length; i++) {
+        if (!(list[i] instanceof Uint8Array)) {
+            throw invalidArgType(`list[${i}]`,
+                                 'an instance of Buffer or Uint8Array',
+                                 list[i]);
+        }
+    }
+    return concat.call(this, list, totalLength);
 };
 
 // the package's RangeErrors lack Node's code

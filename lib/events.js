@@ -4,7 +4,29 @@
 // vendored in internal/deps/events) plus the helpers Node exports beside it.
 
 import EventEmitter from 'internal/deps/events';
+import { invalidArgType } from 'internal/errors';
 import { inspect } from 'internal/util/inspect';
+
+// a listener that is not a function: Node's code and message (the
+// package's TypeError has neither)
+for (const [name, alias] of [['addListener', 'on'], ['prependListener'],
+                             ['once'], ['prependOnceListener'],
+                             ['removeListener', 'off']]) {
+    const fn = EventEmitter.prototype[name];
+    const checked = {
+        [name](type, listener) {
+            if (typeof listener !== 'function') {
+                throw invalidArgType('listener', 'of type function',
+                                     listener);
+            }
+            return fn.call(this, type, listener);
+        },
+    }[name];
+    EventEmitter.prototype[name] = checked;
+    if (alias !== undefined) {
+        EventEmitter.prototype[alias] = checked;     // the same, as in Node
+    }
+}
 
 /**
  * The listeners of an emitter (or EventTarget) for one event.

@@ -5,21 +5,48 @@
 // path.win32 is the POSIX one too.
 
 import path from 'internal/deps/path';
+import { invalidArgType } from 'internal/errors';
 
-// the package's TypeErrors lack Node's code
-for (const [name, fn] of Object.entries(path)) {
-    if (typeof fn === 'function' && name !== '_makeLong') {
-        path[name] = function (...args) {
-            try {
-                return fn.apply(path, args);
-            } catch (err) {
-                if (err instanceof TypeError && err.code === undefined) {
-                    err.code = 'ERR_INVALID_ARG_TYPE';
-                }
-                throw err;
-            }
-        };
+// Node's argument checks, before the package's (which lack Node's code
+// and message)
+function str(v, name) {
+    if (typeof v !== 'string') {
+        throw invalidArgType(name, 'of type string', v);
     }
+}
+
+const checks = {
+    resolve: (args) => args.forEach((a, i) => str(a, `paths[${i}]`)),
+    join: (args) => args.forEach((a) => str(a, 'path')),
+    relative: ([from, to]) => {
+        str(from, 'from');
+        str(to, 'to');
+    },
+    basename: ([p, ext]) => {
+        str(p, 'path');
+        if (ext !== undefined) {
+            str(ext, 'ext');
+        }
+    },
+    format: ([o]) => {
+        if (o === null || typeof o !== 'object') {
+            throw invalidArgType('pathObject', 'of type object', o);
+        }
+    },
+};
+for (const name of ['normalize', 'isAbsolute', 'dirname', 'extname',
+                    'parse']) {
+    checks[name] = ([p]) => str(p, 'path');
+}
+
+for (const [name, check] of Object.entries(checks)) {
+    const fn = path[name];
+    path[name] = {
+        [name](...args) {
+            check(args);
+            return fn.apply(path, args);
+        },
+    }[name];
 }
 
 path.posix = path;

@@ -28,6 +28,9 @@ static char *ngx_http_v8_variable_conf(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static ngx_int_t ngx_http_v8_fs_default_roots(ngx_conf_t *cf,
+    ngx_http_v8_main_conf_t *mcf);
+static ngx_uint_t ngx_http_v8_beneath(ngx_str_t *path, ngx_str_t *dir);
 static char *ngx_http_v8_module_path(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static const char **ngx_http_v8_strv(ngx_pool_t *pool, ngx_array_t *a);
@@ -230,6 +233,8 @@ ngx_http_v8_create_main_conf(ngx_conf_t *cf)
      * set by ngx_pcalloc():
      *
      *     mcf->flags = { 0, NULL };
+     *     mcf->fs_roots = NULL;
+     *     mcf->fs_off = 0;
      */
 
     mcf->threads = NGX_CONF_UNSET_UINT;
@@ -256,6 +261,13 @@ ngx_http_v8_init_main_conf(ngx_conf_t *cf, void *conf)
     if (mcf->heap_limit && mcf->heap_limit < 16 * 1024 * 1024) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"js_heap_limit\" must be at least 16m, or 0");
+        return NGX_CONF_ERROR;
+    }
+
+    /* no js_fs_root: node:fs stays beneath the scripts' directories */
+    if (mcf->fs_roots == NULL && !mcf->fs_off
+        && ngx_http_v8_fs_default_roots(cf, mcf) != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -526,7 +538,10 @@ ngx_http_v8_handler_add(ngx_conf_t *cf, ngx_command_t *cmd, ngx_str_t *value,
 }
 
 
-/* js_fs_root dir ...: node:fs stays beneath these directories */
+/*
+ * js_fs_root dir ... | off: node:fs stays beneath these directories, or
+ * goes anywhere the worker's user may with "off"
+ */
 
 static char *
 ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
@@ -537,14 +552,32 @@ ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     ngx_uint_t        i;
     ngx_file_info_t   fi;
 
+    value = cf->args->elts;
+
+    if (mcf->fs_off) {
+        return "is duplicate";
+    }
+
+    if (cf->args->nelts == 2
+        && value[1].len == 3 && ngx_strncmp(value[1].data, "off", 3) == 0)
+    {
+        if (mcf->fs_roots) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"js_fs_root off\" conflicts with "
+                               "the directories named before");
+            return NGX_CONF_ERROR;
+        }
+
+        mcf->fs_off = 1;
+        return NGX_CONF_OK;
+    }
+
     if (mcf->fs_roots == NULL) {
         mcf->fs_roots = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
         if (mcf->fs_roots == NULL) {
             return NGX_CONF_ERROR;
         }
     }
-
-    value = cf->args->elts;
 
     for (i = 1; i < cf->args->nelts; i++) {
         root = ngx_array_push(mcf->fs_roots);
@@ -569,6 +602,103 @@ ngx_http_v8_fs_root(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The roots without js_fs_root: the directory of every script a
+ * directive names (as the directive spells it, after the conf prefix),
+ * once each, and none beneath another (a path would otherwise be held to
+ * the inner one, and "inner/../x" refused though "x" is allowed).  One
+ * isolate serves the whole http block, so the roots are the union over
+ * its locations.
+ */
+
+static ngx_int_t
+ngx_http_v8_fs_default_roots(ngx_conf_t *cf, ngx_http_v8_main_conf_t *mcf)
+{
+    u_char      *p;
+    ngx_str_t   *script, *root, dir;
+    ngx_uint_t   i, j;
+
+    script = mcf->checked.elts;
+
+    for (i = 0; i < mcf->checked.nelts; i++) {
+
+        /* full names are absolute: there is a '/' */
+        p = script[i].data + script[i].len;
+
+        while (p > script[i].data && *(p - 1) != '/') {
+            p--;
+        }
+
+        dir.data = script[i].data;
+        dir.len = p - script[i].data;
+
+        if (dir.len > 1) {
+            dir.len--;                      /* no trailing '/' but in "/" */
+        }
+
+        if (mcf->fs_roots == NULL) {
+            mcf->fs_roots = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+            if (mcf->fs_roots == NULL) {
+                return NGX_ERROR;
+            }
+        }
+
+        root = mcf->fs_roots->elts;
+
+        for (j = 0; j < mcf->fs_roots->nelts; j++) {
+            if (ngx_http_v8_beneath(&dir, &root[j])) {
+                break;
+            }
+        }
+
+        if (j < mcf->fs_roots->nelts) {
+            continue;                       /* already allowed */
+        }
+
+        /* drop the roots beneath the new one */
+        for (j = 0; j < mcf->fs_roots->nelts; /* void */) {
+            if (ngx_http_v8_beneath(&root[j], &dir)) {
+                root[j] = root[--mcf->fs_roots->nelts];
+
+            } else {
+                j++;
+            }
+        }
+
+        root = ngx_array_push(mcf->fs_roots);
+        if (root == NULL) {
+            return NGX_ERROR;
+        }
+
+        /* NUL-terminated for the runtime */
+        root->data = ngx_pnalloc(cf->pool, dir.len + 1);
+        if (root->data == NULL) {
+            return NGX_ERROR;
+        }
+
+        root->len = dir.len;
+        *ngx_cpymem(root->data, dir.data, dir.len) = '\0';
+    }
+
+    return NGX_OK;
+}
+
+
+/* "path" is "dir" or beneath it, by whole components */
+
+static ngx_uint_t
+ngx_http_v8_beneath(ngx_str_t *path, ngx_str_t *dir)
+{
+    if (dir->len == 1) {
+        return 1;                           /* "/" */
+    }
+
+    return path->len >= dir->len
+           && ngx_strncmp(path->data, dir->data, dir->len) == 0
+           && (path->len == dir->len || path->data[dir->len] == '/');
 }
 
 

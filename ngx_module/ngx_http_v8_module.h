@@ -52,6 +52,7 @@ typedef struct {
     size_t                    heap_limit;   /* js_heap_limit */
     size_t                    buffers_limit;    /* js_buffers_limit */
     ngx_array_t              *fs_roots;     /* ngx_str_t, js_fs_root */
+    ngx_flag_t                fs_off;       /* js_fs_root off */
     ngx_array_t              *module_paths; /* ngx_str_t, js_module_path */
 } ngx_http_v8_main_conf_t;
 

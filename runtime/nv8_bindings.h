@@ -18,7 +18,8 @@
     V(modules)                                                                \
     V(os)                                                                     \
     V(crypto)                                                                 \
-    V(zlib)
+    V(zlib)                                                                   \
+    V(encoding)
 
 
 #define NV8_BINDING_DECLARE(name)                                             \

@@ -71,6 +71,14 @@ nv8__module_resolve(const char *referrer, const char *specifier, char **key,
     *err = NULL;
 
     if (strncmp(specifier, "node:", 5) == 0) {
+        if (!nv8_is_builtin_key(referrer)
+            && strncmp(specifier + 5, "internal/", 9) != 0
+            && nv8__builtin_find(specifier + 5) == NULL)
+        {
+            /* lib/'s resolver says which of Node's modules this is */
+            return NV8_DECLINED;
+        }
+
         return nv8_resolve_builtin(referrer, specifier + 5, key, err);
     }
 

@@ -144,7 +144,8 @@ struct Runtime {
     std::vector<Rejection>    rejections;
     Global<Private>           where_key;    /* a promise's Rejection::where */
     Global<Value>             fetch_error;  /* the exception behind the
-                                               last FetchTree() error */
+                                               last FetchTree() or
+                                               instantiation error */
     Global<FunctionTemplate>  native_tmpl;  /* native objects' class */
     std::unordered_set<Native *>  natives;  /* alive, finalized at the
                                                latest by destroy */
@@ -927,6 +928,12 @@ Link(Runtime *r, Local<Context> context, const std::string &key,
         && !module->InstantiateModule(context, ResolveModule).FromMaybe(false))
     {
         *err = FormatTryCatch(r->isolate, context, tc);
+
+        /* a missing export: the SyntaxError itself, for import() */
+        if (r->fetch_error.IsEmpty() && tc.HasCaught()) {
+            r->fetch_error.Reset(r->isolate, tc.Exception());
+        }
+
         return MaybeLocal<Module>();
     }
 

@@ -1,7 +1,9 @@
 # js_fs_root: node:fs opens files only beneath the configured roots, by
 # openat2(RESOLVE_BENEATH): "..", absolute paths elsewhere, symlinks out of
 # the root (absolute or relative) and a symlink swapped in while JS reads
-# are all refused with EACCES; what is inside stays reachable.
+# are all refused with EACCES; what is inside stays reachable.  Without
+# the directive, the roots are the directories of the configured scripts;
+# "js_fs_root off" lifts them.
 
 use strict;
 use warnings;
@@ -121,11 +123,75 @@ is(get('read', 'data/ok.txt'), 'EACCES open',
 
 check_error_log('fs roots', $off);
 
-# Without js_fs_root, node:fs reaches any path, as in Node.
+# Without js_fs_root, the roots are the directories of the scripts the
+# directives name: here app/ (js_handler; app/sub/ is inside it) and lib/
+# (js_access_handler);
+# the prefix above them, and everything else, is out.
 {
-    ok(start_nginx({workers => 1, config => 'location / { js_handler app.js; }'},
-                   'app.js' => $app), 'start: no roots') or diag(last_start_output());
-    is(get('read', "$p/secret.txt"), 'read SECRET', 'no js_fs_root: anywhere');
+    write_file('app/data/in.txt', 'app data');
+    write_file('lib/in.txt', 'lib data');
+    write_file('app2/x.txt', 'sibling');
+    my $access = "export default function () {}\n";
+    my $msg = <<'EOF';
+import { readFileSync } from 'node:fs';
+
+export default function (req, res) {
+    const path = decodeURIComponent(req.url.split('?p=')[1]);
+    try {
+        readFileSync(path);
+        res.end('read');
+    } catch (e) {
+        res.end(`${e.name} ${e.code} ${e.errno} ${e.syscall} ${e.path === path} ${e.message}`);
+    }
+}
+EOF
+    ok(start_nginx({workers => 1,
+                    config => 'location / { js_handler app/app.js; }
+                               location /msg { js_handler app/msg.js; }
+                               location /lib { js_access_handler lib/access.js;
+                                               js_handler app/app.js; }
+                               location /sub { js_handler app/sub/app.js; }'},
+                   'app/app.js' => $app, 'app/msg.js' => $msg,
+                   'app/sub/app.js' => $app,
+                   'lib/access.js' => $access),
+       'start: default roots') or diag(last_start_output());
+    my $o = log_offset();
+    is(get('read', "$p/app/data/in.txt"), 'read app data', 'default: beneath the script\'s directory');
+    is(get('stat', "$p/app"), 'stat dir', 'default: the script\'s directory itself');
+    is(get('read', "$p/lib/in.txt"), 'read lib data', 'default: another directive\'s script directory too');
+    is(get('read', "$p/secret.txt"), 'EACCES open', 'default: the directory above is out');
+    is(get('read', "$p/app/../secret.txt"), 'EACCES open', 'default: ".." out of the script\'s directory');
+    is(get('read', "$p/app/data/../../secret.txt"), 'EACCES open', 'default: deeper ".." out');
+    is(get('read', "$p/app/sub/../data/in.txt"), 'read app data',
+       'default: a script directory beneath another adds no root of its own');
+    is(get('read', "$p/app2/x.txt"), 'EACCES open', 'default: a sibling with the directory as a string prefix');
+    is(get('read', '/etc/hostname'), 'EACCES open', 'default: an absolute path elsewhere');
+    my (undef, undef, $body) = http_request('GET', "/msg?p=$p/secret.txt");
+    is($body, "Error EACCES -13 open true EACCES: permission denied, open '$p/secret.txt'",
+       "default: Node's error, code, errno, syscall, path and message");
+    check_error_log('fs default roots', $o);
+}
+
+# js_fs_root off: node:fs reaches any path the worker's user may, as in Node.
+{
+    ok(start_nginx({workers => 1, http_config => 'js_fs_root off;',
+                    config => 'location / { js_handler app/app.js; }'},
+                   'app/app.js' => $app), 'start: js_fs_root off') or diag(last_start_output());
+    is(get('read', "$p/secret.txt"), 'read SECRET', 'js_fs_root off: anywhere');
+}
+
+# "off" stands alone.
+{
+    my ($rc, $out) = nginx_test_config({http_config => "js_fs_root /tmp;\njs_fs_root off;",
+                                        config => 'location / { js_handler app.js; }'},
+                                       'app.js' => $app);
+    isnt($rc, 0, 'js_fs_root off after directories: nginx -t fails');
+    like($out, qr/"js_fs_root off" conflicts with the directories named before/, 'and says why');
+    ($rc, $out) = nginx_test_config({http_config => "js_fs_root off;\njs_fs_root /tmp;",
+                                     config => 'location / { js_handler app.js; }'},
+                                    'app.js' => $app);
+    isnt($rc, 0, 'js_fs_root after off: nginx -t fails');
+    like($out, qr/"js_fs_root" directive is duplicate/, 'and says why');
 }
 
 # A root that is not a directory is refused at configuration time.

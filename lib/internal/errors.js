@@ -13,7 +13,7 @@ const fs = import.meta.binding('fs');
  */
 export function invalidArgType(name, expected, actual) {
     const err = new TypeError(`The "${name}" argument must be ${expected}.` +
-                              ` Received ${describe(actual)}`);
+                              ` Received ${describeReceived(actual)}`);
     err.code = 'ERR_INVALID_ARG_TYPE';
     return err;
 }
@@ -48,17 +48,35 @@ export function uvException(errno, syscall, path, dest) {
     return err;
 }
 
-function describe(v) {
+/**
+ * What Node's messages say after "Received": the value's type and, for a
+ * primitive, the value (strings quoted, cut at 25 characters).
+ * @param {*} v
+ * @returns {string}
+ */
+export function describeReceived(v) {
     if (v === null || v === undefined) {
         return String(v);
     }
-    if (typeof v === 'function') {
+    switch (typeof v) {
+    case 'function':
         return `function ${v.name}`;
+    case 'object':
+        return v.constructor?.name
+            ? `an instance of ${v.constructor.name}`
+            : '[Object: null prototype]';
+    case 'string': {
+        const s = v.length > 28 ? `${v.slice(0, 25)}...` : v;
+        return `type string (${s.includes("'") ? JSON.stringify(s)
+                                               : `'${s}'`})`;
     }
-    if (typeof v === 'object') {
-        return `an instance of ${v.constructor?.name ?? 'Object'}`;
+    case 'number':
+        return `type number (${Object.is(v, -0) ? '-0' : String(v)})`;
+    case 'bigint':
+        return `type bigint (${v}n)`;
+    default:
+        return `type ${typeof v} (${String(v)})`;
     }
-    return `type ${typeof v} (${String(v).slice(0, 25)})`;
 }
 
 /**

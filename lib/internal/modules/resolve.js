@@ -44,6 +44,51 @@ export function isBuiltin(id) {
     return builtinSet.has(id.startsWith('node:') ? id.slice(5) : id);
 }
 
+// Node's own built-in modules (22.x), to say so when one nv8 lacks is
+// asked for
+const nodeBuiltins = new Set([
+    'assert', 'assert/strict', 'async_hooks', 'buffer', 'child_process',
+    'cluster', 'console', 'constants', 'crypto', 'dgram',
+    'diagnostics_channel', 'dns', 'dns/promises', 'domain', 'events', 'fs',
+    'fs/promises', 'http', 'http2', 'https', 'inspector',
+    'inspector/promises', 'module', 'net', 'os', 'path', 'path/posix',
+    'path/win32', 'perf_hooks', 'process', 'punycode', 'querystring',
+    'readline', 'readline/promises', 'repl', 'stream', 'stream/consumers',
+    'stream/promises', 'stream/web', 'string_decoder', 'sys', 'test',
+    'test/reporters', 'timers', 'timers/promises', 'tls', 'trace_events',
+    'tty', 'url', 'util', 'util/types', 'v8', 'vm', 'wasi', 'worker_threads',
+    'zlib', 'sea', 'sqlite',
+]);
+
+/**
+ * What to add to a "not found" message for a name that is one of Node's
+ * built-in modules nv8 does not provide ('' for any other).
+ * @param {string} id 'http2' or 'node:http2'
+ * @returns {string}
+ */
+export function missingBuiltinHint(id) {
+    const bare = id.startsWith('node:') ? id.slice(5) : id;
+    if (builtinSet.has(bare) || !nodeBuiltins.has(bare)) {
+        return '';
+    }
+    return ` (Node's built-in '${bare}' is not available in nv8; ` +
+           'see docs/api/node.md)';
+}
+
+/**
+ * The error for a 'node:' specifier that names no builtin nv8 has, as
+ * Node's ERR_UNKNOWN_BUILTIN_MODULE.
+ * @param {string} specifier 'node:...'
+ * @param {string} [base] the importing file
+ * @returns {Error}
+ */
+export function unknownBuiltin(specifier, base) {
+    return codedError(Error, 'ERR_UNKNOWN_BUILTIN_MODULE',
+                      `No such built-in module: ${specifier}` +
+                      missingBuiltinHint(specifier) +
+                      (base ? ` imported from ${base}` : ''));
+}
+
 // paths (POSIX only)
 
 /**
@@ -498,6 +543,10 @@ export function esmResolve(specifier, base) {
                                                IMPORT_CONDITIONS),
                          specifier, base);
     }
+    if (specifier.startsWith('node:')) {
+        // the runtime resolves the builtins it has
+        throw unknownBuiltin(specifier, base);
+    }
     if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(specifier)) {
         throw codedError(Error, 'ERR_UNSUPPORTED_ESM_URL_SCHEME',
                          `Only file: and node: URLs are supported; ` +
@@ -511,8 +560,10 @@ export function esmResolve(specifier, base) {
                               return resolvePath(pkgDir, subpath);
                           });
     if (r === undefined) {
-        throw notFound('package', parsePackageName(specifier, base).name,
-                       base);
+        const err = notFound('package',
+                             parsePackageName(specifier, base).name, base);
+        err.message += missingBuiltinHint(specifier);
+        throw err;
     }
     return checkFile(r, specifier, base);
 }

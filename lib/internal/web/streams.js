@@ -26,6 +26,7 @@ export {
 } from 'internal/deps/web-streams';
 
 const kTransform = Symbol('transform');
+const kDecoder = Symbol('decoder');
 
 /** WHATWG TextEncoderStream (UTF-8). */
 export class TextEncoderStream {
@@ -68,8 +69,8 @@ export class TextEncoderStream {
 }
 
 /**
- * WHATWG TextDecoderStream (UTF-8).  Chunks are split before an
- * incomplete trailing sequence, so characters across chunks decode whole.
+ * WHATWG TextDecoderStream, for every encoding TextDecoder knows: one
+ * TextDecoder in stream mode carries a character split between chunks.
  */
 export class TextDecoderStream {
     /**
@@ -78,52 +79,33 @@ export class TextDecoderStream {
      */
     constructor(label = 'utf-8', options = {}) {
         const dec = new TextDecoder(label, options);
-        let pending = null;
-        let first = true;
-        const strip = !options?.ignoreBOM;
+        this[kDecoder] = dec;
         this[kTransform] = new TransformStream({
             transform(chunk, controller) {
-                let b = toBytes(chunk);
-                if (pending !== null) {
-                    const j = new Uint8Array(pending.length + b.length);
-                    j.set(pending);
-                    j.set(b, pending.length);
-                    b = j;
-                    pending = null;
+                const s = dec.decode(toBytes(chunk), { stream: true });
+                if (s !== '') {
+                    controller.enqueue(s);
                 }
-                const cut = completeLength(b);
-                if (cut < b.length) {
-                    pending = b.slice(cut);
-                    b = b.subarray(0, cut);
-                }
-                emit(b, controller);
             },
             flush(controller) {
-                if (pending !== null) {
-                    emit(pending, controller);
+                const s = dec.decode();
+                if (s !== '') {
+                    controller.enqueue(s);
                 }
             },
         });
-
-        function emit(b, controller) {
-            if (b.length === 0) {
-                return;
-            }
-            let s = new TextDecoder('utf-8', { ignoreBOM: true }).decode(b);
-            if (first) {
-                first = false;
-                if (strip && s.charCodeAt(0) === 0xfeff) {
-                    s = s.slice(1);
-                }
-            }
-            if (s !== '') {
-                controller.enqueue(s);
-            }
-        }
     }
 
     get encoding() {
-        return 'utf-8';
+        return this[kDecoder].encoding;
+    }
+
+    get fatal() {
+        return this[kDecoder].fatal;
+    }
+
+    get ignoreBOM() {
+        return this[kDecoder].ignoreBOM;
     }
 
     get readable() {
@@ -145,19 +127,6 @@ function toBytes(chunk) {
     }
     throw new TypeError('The "chunk" argument must be an ArrayBuffer or ' +
                         'ArrayBufferView');
-}
-
-// the length of b without an incomplete UTF-8 sequence at its end
-function completeLength(b) {
-    const n = b.length;
-    for (let i = n - 1; i >= 0 && i >= n - 3; i--) {
-        const c = b[i];
-        if ((c & 0xc0) !== 0x80) {
-            const need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-            return n - i < need ? i : n;
-        }
-    }
-    return n;
 }
 
 webidlInterface(TextEncoderStream);

@@ -10,7 +10,8 @@
 import { codedError } from 'internal/errors';
 import {
     basename, builtinModules, cjsResolve, dirname, formatOf, isBuiltin,
-    nodeModulePaths, globalPaths, readFile,
+    missingBuiltinHint, nodeModulePaths, globalPaths, readFile,
+    unknownBuiltin,
 } from 'internal/modules/resolve';
 
 const v8 = import.meta.binding('v8');
@@ -274,10 +275,14 @@ export class Module {
     static _resolveFilename(request, parent, isMain, options) {
         const base = parent?.filename ?? `${process_cwd()}/[eval]`;
         const r = cjsResolve(request, base, options?.paths);
+        if (r === undefined && request.startsWith('node:')) {
+            throw unknownBuiltin(request);
+        }
         if (r === undefined) {
             const stack = requireStack(parent);
             const err = codedError(Error, 'MODULE_NOT_FOUND',
                                    `Cannot find module '${request}'` +
+                                   missingBuiltinHint(request) +
                                    (stack.length
                                        ? '\nRequire stack:\n- ' +
                                          stack.join('\n- ')
