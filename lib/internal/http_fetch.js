@@ -143,11 +143,13 @@ function send(id, response) {
 function dispatch(id, h, method, url, version, hasBody) {
     const binding = http.binding();
     const [scheme, host, server] = binding.origin(id);
-    let href = `${scheme}://${host}${url}`;
-    if (!URL.canParse(href)) {
+    // checked when request.url is first read: parsing it costs more than
+    // the rest of a small handler's request, and many never read it
+    const href = () => {
+        const u = `${scheme}://${host}${url}`;
         // a Host header nginx accepts but WHATWG URL does not ("a|b")
-        href = `${scheme}://${server}${url}`;
-    }
+        return URL.canParse(u) ? u : `${scheme}://${server}${url}`;
+    };
     const controller = new AbortController();
     http.watchRequest(id, {
         onAbort: () => controller.abort(

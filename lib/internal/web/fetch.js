@@ -288,6 +288,16 @@ const enums = {
     redirect: ['follow', 'error', 'manual'],
 };
 
+/* a request's URL: a server request's is made when first read */
+function urlOf(r) {
+    let url = r[kUrl];
+    if (typeof url === 'function') {
+        url = url();
+        r[kUrl] = url;
+    }
+    return url;
+}
+
 function newRequest(method, url, list, body, signal, options) {
     const r = Object.create(Request.prototype);
     r[kBody] = body;
@@ -334,7 +344,7 @@ export class Request {
         if (input !== null && typeof input === 'object' &&
             kMethod in input) {
             from = input;
-            url = input[kUrl];
+            url = urlOf(input);
         } else {
             const u = parseUrl(String(input), what);
             if (u.username !== '' || u.password !== '') {
@@ -454,7 +464,7 @@ export class Request {
     }
 
     get method() { return req(this)[kMethod]; }
-    get url() { return req(this)[kUrl]; }
+    get url() { return urlOf(req(this)); }
     get signal() { return req(this)[kSignal]; }
     get destination() { return req(this) && ''; }
     get referrerPolicy() { return req(this)[kOptions].referrerPolicy; }
@@ -488,7 +498,7 @@ export class Request {
         if (this[kRawNames]) {
             lowerNames(this);
         }
-        return newRequest(this[kMethod], this[kUrl],
+        return newRequest(this[kMethod], urlOf(this),
                           this[kHeaderList].slice(),
                           this[kBody] === null ? null
                                                : cloneBody(this[kBody]),
@@ -503,7 +513,8 @@ webidlInterface(Request);
  * A Request for what the server received, trusted as it is: no URL,
  * method or header validation.  Takes ownership of headerPairs.
  * @param {string} method
- * @param {string} url absolute
+ * @param {string|function(): string} url absolute, or a function called
+ *     once, when the URL is first read (most handlers never read it)
  * @param {Array<string>} headerPairs [name, value, name, value, ...] as
  *     received (any case, names may repeat)
  * @param {ReadableStream|null} body
