@@ -57,6 +57,10 @@ class ExecutionContext {
     passThroughOnException() {}
 }
 
+function clientClosed() {
+    return new DOMException('The client closed the connection', 'AbortError');
+}
+
 function fail(id, err) {
     http.binding().fail(id, v8.formatError(err));
 }
@@ -150,18 +154,29 @@ function dispatch(id, h, method, url, version, hasBody) {
         // a Host header nginx accepts but WHATWG URL does not ("a|b")
         return URL.canParse(u) ? u : `${scheme}://${server}${url}`;
     };
-    const controller = new AbortController();
+    // request.signal is made when first read (few handlers do): an abort
+    // that comes first is kept for it
+    let controller = null;
+    let aborted = false;
     http.watchRequest(id, {
-        onAbort: () => controller.abort(
-            new DOMException('The client closed the connection',
-                             'AbortError')),
+        onAbort: () => {
+            aborted = true;
+            controller?.abort(clientClosed());
+        },
     });
+    const signal = () => {
+        controller = new AbortController();
+        if (aborted) {
+            controller.abort(clientClosed());
+        }
+        return controller.signal;
+    };
     const ctx = new ExecutionContext();
     let r;
     try {
         const request = newServerRequest(method, href, binding.headers(id),
                                          hasBody ? bodyStream(id) : null,
-                                         controller.signal);
+                                         signal);
         // (request, ctx), and ctx third too, where Workers puts it
         r = h.fn.call(h.obj, request, ctx, ctx);
     } catch (err) {

@@ -298,6 +298,16 @@ function urlOf(r) {
     return url;
 }
 
+/* a request's signal: a server request's is made when first read */
+function signalOf(r) {
+    let signal = r[kSignal];
+    if (typeof signal === 'function') {
+        signal = signal();
+        r[kSignal] = signal;
+    }
+    return signal;
+}
+
 function newRequest(method, url, list, body, signal, options) {
     const r = Object.create(Request.prototype);
     r[kBody] = body;
@@ -401,7 +411,7 @@ export class Request {
                 method = upper;
             }
         }
-        let parent = from === null ? null : from[kSignal];
+        let parent = from === null ? null : signalOf(from);
         if (i.signal !== undefined && i.signal !== null) {
             if (!isAbortSignal(i.signal)) {
                 throw new TypeError(`${what}: member signal is not of type ` +
@@ -465,7 +475,7 @@ export class Request {
 
     get method() { return req(this)[kMethod]; }
     get url() { return urlOf(req(this)); }
-    get signal() { return req(this)[kSignal]; }
+    get signal() { return signalOf(req(this)); }
     get destination() { return req(this) && ''; }
     get referrerPolicy() { return req(this)[kOptions].referrerPolicy; }
     get mode() { return req(this)[kOptions].mode; }
@@ -502,7 +512,7 @@ export class Request {
                           this[kHeaderList].slice(),
                           this[kBody] === null ? null
                                                : cloneBody(this[kBody]),
-                          followSignal(this[kSignal]), this[kOptions]);
+                          followSignal(signalOf(this)), this[kOptions]);
     }
 }
 
@@ -518,7 +528,8 @@ webidlInterface(Request);
  * @param {Array<string>} headerPairs [name, value, name, value, ...] as
  *     received (any case, names may repeat)
  * @param {ReadableStream|null} body
- * @param {AbortSignal} signal aborted when the client goes away
+ * @param {AbortSignal|function(): AbortSignal} signal aborted when the
+ *     client goes away, or a function called once, when it is first read
  * @returns {Request}
  */
 export function newServerRequest(method, url, headerPairs, body, signal) {
