@@ -2061,6 +2061,15 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
 
     Isolate  *isolate = r->isolate;
 
+    /*
+     * The isolate stays entered on this thread until it is disposed: the
+     * Isolate::Scope of each entry point is then a nested enter, a counter,
+     * where a first enter looks the thread's data up under a mutex (seen
+     * in perf on every request's hook call).  One runtime per process, made
+     * and destroyed on one thread, so entries nest as V8 requires.
+     */
+    isolate->Enter();
+
     isolate->SetData(0, r);
     isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
     isolate->SetPromiseRejectCallback(PromiseRejected);
@@ -2146,6 +2155,7 @@ nv8__v8_destroy(nv8_runtime_t *rt)
         r->weak.clear();
     }
 
+    r->isolate->Exit();
     r->isolate->Dispose();
     delete r->allocator;
     delete r;

@@ -85,6 +85,13 @@ export default {
             console.log('abort handler resumed');
             return new Response('too late');
         }
+        if (pathname === '/abortLate') {
+            // request.signal first read after the client went away
+            await tick(800);
+            const s = request.signal;
+            console.log(`late signal: ${s.aborted} ${s.reason?.name}`);
+            return new Response('too late');
+        }
         if (pathname === '/abortWait') {
             // the usual way to race work against the client going away
             try {
@@ -171,6 +178,17 @@ my ($master, @workers) = nginx_pids();
     sleep 1.5;
     check_error_log('abort during await', $off);
     is((http_request('GET', '/x'))[2], 'ok', 'abort: next request works');
+
+    # the signal is made when first read: an abort before that shows
+    $off = log_offset();
+    $c = http_start('GET', '/abortLate');
+    sleep 0.3;
+    http_abort($c);
+    ok(wait_for_log('js: late signal: true AbortError', $off, 3),
+       'abort: request.signal read after the abort is aborted')
+        or diag(error_log_since($off));
+    sleep 0.3;
+    check_error_log('abort before reading the signal', $off);
 
     $off = log_offset();
     $c = http_start('GET', '/abortWait');

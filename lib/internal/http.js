@@ -358,12 +358,24 @@ function bodyError(err) {
     return err;
 }
 
+/*
+ * The base of req and res: an EventEmitter whose listener table is made by
+ * the first listener added, not by its constructor.  The emitter's methods
+ * all read a missing table (the prototype's undefined _events) as "no
+ * listeners", and most requests never get one: EventEmitter.init's
+ * Object.create(null), twice per request, was a visible share of a small
+ * handler's cost.
+ */
+function LazyEmitter() {}
+LazyEmitter.prototype = EventEmitter.prototype;
+Object.setPrototypeOf(LazyEmitter, EventEmitter);
+
 /**
  * The request, as Node's http.IncomingMessage: a readable stream of the
  * body (flowing with 'data' listeners or resume(), or async iteration),
  * pulled from nginx one chunk at a time.
  */
-export class IncomingMessage extends EventEmitter {
+export class IncomingMessage extends LazyEmitter {
     constructor(id, method, url, version, hasBody) {
         super();
         this._id = id;
@@ -780,7 +792,7 @@ function headersSentError(what) {
  * to nginx's output chain and returns false while nginx still holds
  * earlier output; 'drain' follows when it has all gone out.
  */
-export class ServerResponse extends EventEmitter {
+export class ServerResponse extends LazyEmitter {
     constructor(id, req) {
         super();
         this._id = id;

@@ -57,6 +57,10 @@ class ExecutionContext {
     passThroughOnException() {}
 }
 
+function clientClosed() {
+    return new DOMException('The client closed the connection', 'AbortError');
+}
+
 function fail(id, err) {
     http.binding().fail(id, v8.formatError(err));
 }
@@ -143,23 +147,36 @@ function send(id, response) {
 function dispatch(id, h, method, url, version, hasBody) {
     const binding = http.binding();
     const [scheme, host, server] = binding.origin(id);
-    let href = `${scheme}://${host}${url}`;
-    if (!URL.canParse(href)) {
+    // checked when request.url is first read: parsing it costs more than
+    // the rest of a small handler's request, and many never read it
+    const href = () => {
+        const u = `${scheme}://${host}${url}`;
         // a Host header nginx accepts but WHATWG URL does not ("a|b")
-        href = `${scheme}://${server}${url}`;
-    }
-    const controller = new AbortController();
+        return URL.canParse(u) ? u : `${scheme}://${server}${url}`;
+    };
+    // request.signal is made when first read (few handlers do): an abort
+    // that comes first is kept for it
+    let controller = null;
+    let aborted = false;
     http.watchRequest(id, {
-        onAbort: () => controller.abort(
-            new DOMException('The client closed the connection',
-                             'AbortError')),
+        onAbort: () => {
+            aborted = true;
+            controller?.abort(clientClosed());
+        },
     });
+    const signal = () => {
+        controller = new AbortController();
+        if (aborted) {
+            controller.abort(clientClosed());
+        }
+        return controller.signal;
+    };
     const ctx = new ExecutionContext();
     let r;
     try {
         const request = newServerRequest(method, href, binding.headers(id),
                                          hasBody ? bodyStream(id) : null,
-                                         controller.signal);
+                                         signal);
         // (request, ctx), and ctx third too, where Workers puts it
         r = h.fn.call(h.obj, request, ctx, ctx);
     } catch (err) {

@@ -288,6 +288,26 @@ const enums = {
     redirect: ['follow', 'error', 'manual'],
 };
 
+/* a request's URL: a server request's is made when first read */
+function urlOf(r) {
+    let url = r[kUrl];
+    if (typeof url === 'function') {
+        url = url();
+        r[kUrl] = url;
+    }
+    return url;
+}
+
+/* a request's signal: a server request's is made when first read */
+function signalOf(r) {
+    let signal = r[kSignal];
+    if (typeof signal === 'function') {
+        signal = signal();
+        r[kSignal] = signal;
+    }
+    return signal;
+}
+
 function newRequest(method, url, list, body, signal, options) {
     const r = Object.create(Request.prototype);
     r[kBody] = body;
@@ -334,7 +354,7 @@ export class Request {
         if (input !== null && typeof input === 'object' &&
             kMethod in input) {
             from = input;
-            url = input[kUrl];
+            url = urlOf(input);
         } else {
             const u = parseUrl(String(input), what);
             if (u.username !== '' || u.password !== '') {
@@ -391,7 +411,7 @@ export class Request {
                 method = upper;
             }
         }
-        let parent = from === null ? null : from[kSignal];
+        let parent = from === null ? null : signalOf(from);
         if (i.signal !== undefined && i.signal !== null) {
             if (!isAbortSignal(i.signal)) {
                 throw new TypeError(`${what}: member signal is not of type ` +
@@ -454,8 +474,8 @@ export class Request {
     }
 
     get method() { return req(this)[kMethod]; }
-    get url() { return req(this)[kUrl]; }
-    get signal() { return req(this)[kSignal]; }
+    get url() { return urlOf(req(this)); }
+    get signal() { return signalOf(req(this)); }
     get destination() { return req(this) && ''; }
     get referrerPolicy() { return req(this)[kOptions].referrerPolicy; }
     get mode() { return req(this)[kOptions].mode; }
@@ -488,11 +508,11 @@ export class Request {
         if (this[kRawNames]) {
             lowerNames(this);
         }
-        return newRequest(this[kMethod], this[kUrl],
+        return newRequest(this[kMethod], urlOf(this),
                           this[kHeaderList].slice(),
                           this[kBody] === null ? null
                                                : cloneBody(this[kBody]),
-                          followSignal(this[kSignal]), this[kOptions]);
+                          followSignal(signalOf(this)), this[kOptions]);
     }
 }
 
@@ -503,11 +523,13 @@ webidlInterface(Request);
  * A Request for what the server received, trusted as it is: no URL,
  * method or header validation.  Takes ownership of headerPairs.
  * @param {string} method
- * @param {string} url absolute
+ * @param {string|function(): string} url absolute, or a function called
+ *     once, when the URL is first read (most handlers never read it)
  * @param {Array<string>} headerPairs [name, value, name, value, ...] as
  *     received (any case, names may repeat)
  * @param {ReadableStream|null} body
- * @param {AbortSignal} signal aborted when the client goes away
+ * @param {AbortSignal|function(): AbortSignal} signal aborted when the
+ *     client goes away, or a function called once, when it is first read
  * @returns {Request}
  */
 export function newServerRequest(method, url, headerPairs, body, signal) {
