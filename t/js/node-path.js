@@ -51,3 +51,18 @@ show(u16.write(Buffer.from([0x61])), u16.write(Buffer.from([0x00, 0x62])),
      u16.end(Buffer.from([0x00])));
 show(new StringDecoder().encoding, new StringDecoder('latin1').write(
     Buffer.from([0xe9])));
+// an unknown encoding: Node's TypeError and code, also through setEncoding
+for (const bad of ['/hex', 'utf9', '']) {
+    try {
+        show(new StringDecoder(bad).encoding);
+    } catch (e) {
+        show(e instanceof TypeError, e.code, e.message);
+    }
+}
+const { Readable } = await import('node:stream');
+try {
+    new Readable({ read() {} }).setEncoding('he\u00a1x');
+} catch (e) {
+    show('setEncoding', e instanceof TypeError, e.code, e.message);
+}
+show(new StringDecoder('UTF-16LE').encoding, new StringDecoder(null).encoding);
