@@ -328,9 +328,19 @@ nv8_loop_fd(nv8_runtime_t *rt)
 }
 
 
+/*
+ * uv_backend_timeout() counts from the loop time libuv cached at its last
+ * run.  Asked between runs (after every request's JS, say) that time is
+ * stale and the answer too long: a host that re-arms its timer with it on
+ * each request pushes the due uv timer back for as long as requests keep
+ * coming.  Count from now.
+ */
+
 int
 nv8_loop_timeout(nv8_runtime_t *rt)
 {
+    uv_update_time(&rt->loop);
+
     return uv_backend_timeout(&rt->loop);
 }
 
