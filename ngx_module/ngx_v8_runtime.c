@@ -176,6 +176,22 @@ ngx_v8_loop_arm(void)
     }
 
     if (timeout > 0) {
+
+        /*
+         * ngx_add_timer() keeps a set timer that is due up to 300 ms
+         * (NGX_TIMER_LAZY_DELAY) away from the new time, later ones too:
+         * right for nginx's I/O timeouts, not for setTimeout(fn, 1).  A
+         * timer due later than the loop's next is set again; one due
+         * earlier only runs the loop once for nothing.
+         */
+
+        if (ev->timer_set
+            && (ngx_msec_int_t) (ev->timer.key
+                                 - (ngx_current_msec + timeout)) > 0)
+        {
+            ngx_del_timer(ev);
+        }
+
         ngx_add_timer(ev, (ngx_msec_t) timeout);
         return;
     }

@@ -43,6 +43,31 @@ EOF
 }
 
 # ------------------------------------------------------------------------
+# A short timer armed while a longer one is pending fires on time: nginx
+# keeps a set timer that is due within 300 ms of a new time (its "lazy"
+# timers), which once made setTimeout(fn, 1) wait for the 280 ms one.
+
+{
+    ok(start_nginx({workers => 1, config => 'location / { js_handler app.js; }'},
+                   'app.js' => <<'EOF'), 'start: short after long') or diag(last_start_output());
+export default async function (req, res) {
+    const t = Date.now();
+    await new Promise((r) => setTimeout(r, req.url === '/long' ? 280 : 1));
+    res.end(String(Date.now() - t));
+}
+EOF
+    my $off = log_offset();
+    my $long = http_start('GET', '/long');
+    sleep 0.02;
+    my (undef, undef, $short) = http_request('GET', '/short');
+    my (undef, undef, $took) = http_finish($long);
+    ok(defined $short && $short =~ /^\d+$/ && $short < 150,
+       "a 1 ms timer beside a 280 ms one fires on time (${\($short // '?')} ms)");
+    ok(defined $took && $took >= 280, 'the 280 ms timer: not early');
+    check_error_log('short after long', $off);
+}
+
+# ------------------------------------------------------------------------
 # The thread pool does not block the event loop: readFile on a FIFO with no
 # writer blocks a pool thread in open(2); meanwhile other requests on the
 # same (single) worker are answered. Then the test writes to the FIFO and
