@@ -75,26 +75,36 @@ nv8__loop_close(nv8_runtime_t *rt)
 }
 
 
+/*
+ * schedule(when): arm the uv timer for the loop time "when" (ms, the clock
+ * of now()); schedule(-1) stops it.  The time is absolute: a delay worked
+ * out in JS from a "now" taken before a long callback would be late by
+ * as long as that callback ran.
+ */
+
 static nv8_int_t
 nv8_timers_schedule(nv8_call_t *call)
 {
-    double          ms;
+    double          when, now;
     nv8_runtime_t  *rt;
 
     rt = nv8_call_runtime(call);
 
-    if (nv8_arg_number(call, 0, &ms) != NV8_OK) {
+    if (nv8_arg_number(call, 0, &when) != NV8_OK) {
         return NV8_ERROR;
     }
 
-    if (ms < 0) {
+    if (when < 0) {
         uv_timer_stop(&rt->timer);
         return NV8_OK;
     }
 
-    /* the loop time may be stale when JS runs from the host's events */
+    /* the loop time is stale when JS runs from the host's events */
     uv_update_time(&rt->loop);
-    uv_timer_start(&rt->timer, nv8_timers_fire, (uint64_t) ms, 0);
+    now = (double) uv_now(&rt->loop);
+
+    uv_timer_start(&rt->timer, nv8_timers_fire,
+                   when > now ? (uint64_t) (when - now) : 0, 0);
 
     return NV8_OK;
 }
@@ -194,6 +204,8 @@ nv8_timers_fire(uv_timer_t *timer)
             break;
         }
 
+        /* the stopped callback ran up to the limit: time moved on */
+        uv_update_time(&rt->loop);
         arg.number = (double) uv_now(&rt->loop);
     }
 }

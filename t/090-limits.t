@@ -14,6 +14,7 @@ require_module();
 
 my $app = <<'EOF';
 let served = 0;
+let immediatesAfter = 0;
 export default async function (req, res) {
     served++;
     switch (req.url) {
@@ -46,6 +47,23 @@ export default async function (req, res) {
         res.end('busy but within the limit');
         return;
     }
+    case '/late': {
+        // comes due while /spin's timer runs away: answers how late it ran
+        const due = Date.now() + 390;
+        setTimeout(() => res.end(String(Date.now() - due)), 390);
+        return;
+    }
+    case '/spin':
+        setTimeout(() => { for (;;) {} }, 1);
+        return;
+    case '/spin-immediate':
+        // the second immediate is in the batch the stopped one ends early
+        setImmediate(() => { for (;;) {} });
+        setImmediate(() => { immediatesAfter++; });
+        return;
+    case '/immediates-after':
+        res.end(String(immediatesAfter));
+        return;
     default:
         res.end(`ok ${served}`);
     }
@@ -64,9 +82,9 @@ ok(start_nginx({workers => 1, http_config => $http,
 
 my @pids = worker_pids();
 
-for my $case (['/sync', qr{js_cpu_limit\) at \S+/app\.js:6:}],
-              ['/micro', qr{js_cpu_limit\) at \S+/app\.js:9:}],
-              ['/timer', qr{js_cpu_limit\) at \S+/app\.js:11:}],
+for my $case (['/sync', qr{js_cpu_limit\) at \S+/app\.js:7:}],
+              ['/micro', qr{js_cpu_limit\) at \S+/app\.js:10:}],
+              ['/timer', qr{js_cpu_limit\) at \S+/app\.js:12:}],
               ['/heap', qr{js_heap_limit, 64 MB\) was reached}])
 {
     my ($uri, $log) = @$case;
@@ -81,6 +99,33 @@ for my $case (['/sync', qr{js_cpu_limit\) at \S+/app\.js:6:}],
     is($st2, 200, "$uri: the next request is served");
     like($body, qr/^ok \d+$/, "$uri: by the same JS state");
     check_error_log("limit $uri", $off, allow_js_exception => 1);
+}
+
+# Another request's timer that came due while a timer ran away runs as
+# soon as the runaway is stopped (at 400..500 ms, so some 10..110 ms
+# late), not its own delay later again: the timers were once re-armed
+# from the time taken before the runaway (then ~400 ms late, or more).
+{
+    my $off = log_offset();
+    my $late = http_start('GET', '/late');
+    select(undef, undef, undef, 0.02);
+    my ($st) = http_request('GET', '/spin', timeout => 30);
+    is($st, 500, 'timer runaway beside a pending timer: 500');
+    my ($st2, undef, $body) = http_finish($late);
+    is($st2, 200, 'the pending timer answered its request');
+    ok(defined $body && $body =~ /^\d+$/ && $body < 300,
+       "the pending timer ran when the runaway was stopped (${\($body // '?')} ms late)");
+    check_error_log('late timer', $off, allow_js_exception => 1);
+}
+
+# An immediate queued behind one that runs away still runs.
+{
+    my $off = log_offset();
+    my ($st) = http_request('GET', '/spin-immediate', timeout => 30);
+    is($st, 500, 'immediate runaway: 500');
+    my (undef, undef, $body) = http_request('GET', '/immediates-after');
+    is($body, '1', 'the immediate after the stopped one ran');
+    check_error_log('immediates', $off, allow_js_exception => 1);
 }
 
 {

@@ -64,7 +64,7 @@ function live(e) {
     return e.timer._entry === e;
 }
 
-function arm(now) {
+function arm() {
     while (heap.length > 0 && !live(heap[0])) {
         pop();
     }
@@ -77,7 +77,7 @@ function arm(now) {
     }
     const when = heap[0].when;
     if (when !== armed) {
-        binding.schedule(Math.max(0, when - (now ?? binding.now())));
+        binding.schedule(when);
         armed = when;
     }
 }
@@ -117,7 +117,7 @@ export class Timeout {
         this._entry = e;
         push(e);
         if (heap[0] === e) {
-            arm(now);
+            arm();
         }
     }
 
@@ -169,7 +169,22 @@ export class Timeout {
     }
 }
 
+/*
+ * A callback a limit stopped ends processTimers() where it is: the runtime
+ * calls it again for the rest.  What the stopped call left undone is done
+ * then: the timer it ran is cleared, and the uv timer, which fired, is no
+ * longer armed.
+ */
+let running = null;
+
 function processTimers(now) {
+    if (running !== null) {
+        if (running._entry === null && running._id !== 0) {
+            running._clear();
+        }
+        running = null;
+    }
+    armed = -1;
     while (heap.length > 0) {
         const e = heap[0];
         if (!live(e)) {
@@ -188,11 +203,13 @@ function processTimers(now) {
         }
         const saved = v8.getContext();
         v8.setContext(t._ctx);
+        running = t;
         try {
             t._cb(...t._args);
         } catch (err) {
             v8.reportError(err);
         } finally {
+            running = null;
             if (t._entry === null && t._id !== 0) {
                 t._clear();
             }
@@ -202,7 +219,7 @@ function processTimers(now) {
         now = binding.now();
     }
     armed = -1;
-    arm(now);
+    arm();
     return 0;
 }
 
@@ -269,10 +286,18 @@ export class Immediate {
 
 let immediates = [];
 
+/* the batch being run, kept across a call a limit stopped (see above) */
+let batch = null;
+let next = 0;
+
 function processImmediates() {
-    const list = immediates;
-    immediates = [];
-    for (const im of list) {
+    if (batch === null) {
+        batch = immediates;
+        immediates = [];
+        next = 0;
+    }
+    while (next < batch.length) {
+        const im = batch[next++];
         if (im._cleared) {
             continue;
         }
@@ -287,6 +312,7 @@ function processImmediates() {
         v8.runMicrotasks();
         v8.setContext(saved);
     }
+    batch = null;
     if (immediates.length === 0) {
         binding.immediate(0);
     }
