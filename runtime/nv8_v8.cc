@@ -2023,6 +2023,33 @@ NearHeapLimit(void *data, size_t current, size_t initial)
 }
 
 
+/*
+ * NearHeapLimit() alone comes too late for a heap of many small objects:
+ * each full GC then frees a little, and V8 goes on collecting almost in
+ * vain (seconds per request) before it calls it.  A full GC that leaves
+ * the heap 90% full stops the running JS the same way.
+ */
+
+static void
+AfterFullGC(Isolate *isolate, v8::GCType type, v8::GCCallbackFlags flags,
+    void *data)
+{
+    Runtime        *r = static_cast<Runtime *>(data);
+    HeapStatistics  hs;
+
+    if (r->heap_hit || r->depth == 0) {
+        return;
+    }
+
+    isolate->GetHeapStatistics(&hs);
+
+    if (hs.used_heap_size() >= hs.heap_size_limit() / 10 * 9) {
+        r->heap_hit = true;
+        isolate->RequestInterrupt(HeapInterrupt, r);
+    }
+}
+
+
 static void
 OutOfMemory(const char *location, bool is_heap)
 {
@@ -2077,6 +2104,11 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     isolate->SetHostImportModuleDynamicallyCallback(ImportDynamic);
     isolate->SetCaptureStackTraceForUncaughtExceptions(true, 10);
     isolate->AddNearHeapLimitCallback(NearHeapLimit, r);
+    /* the room NearHeapLimit() gave is taken back once the heap is half
+     * empty again, so every request meets the configured limit */
+    isolate->AutomaticallyRestoreInitialHeapLimit(0.5);
+    isolate->AddGCEpilogueCallback(AfterFullGC, r,
+                                   v8::kGCTypeMarkSweepCompact);
     isolate->SetOOMErrorHandler(OutOfMemory);
 
     Isolate::Scope  is(isolate);

@@ -167,6 +167,48 @@ EOF
     is("$st2 $body", '200 ok 1', 'stuck module: other handlers work');
 }
 
+# Bombs of small objects.  V8 nears its limit in many small steps here:
+# each full GC frees a little, so on its own it would keep collecting
+# almost in vain until js_cpu_limit ends the run, seconds later.  A full
+# GC that leaves the heap almost full stops the handler instead, so each
+# bomb is stopped by js_heap_limit well before js_cpu_limit (8s here).
+{
+    ok(start_nginx({workers => 1,
+                    http_config => "js_cpu_limit 8s;\njs_heap_limit 64m;\njs_buffers_limit 64m;",
+                    config => 'location / { js_handler bomb.js; }'},
+                   'bomb.js' => <<'EOF'), 'start: small-object bombs') or diag(last_start_output());
+let served = 0;
+export default function (req, res) {
+    served++;
+    if (req.url === '/objects') {
+        const keep = [];
+        for (;;) keep.push({ n: served, s: 'x' + keep.length });
+    }
+    if (req.url === '/small-buffers') {
+        const keep = [];
+        for (;;) keep.push(new Uint8Array(63));
+    }
+    res.end(`ok ${served}`);
+}
+EOF
+    my @w = worker_pids();
+    for my $i (1 .. 3) {
+        for my $uri ('/objects', '/small-buffers') {
+            my $off = log_offset();
+            my ($st) = http_request('GET', $uri, timeout => 30);
+            is($st, 500, "$uri #$i: 500");
+            ok(wait_for_log(qr{js_heap_limit, 64 MB\) was reached}, $off, 5),
+               "$uri #$i: stopped by js_heap_limit");
+            unlike(error_log_since($off), qr/js_cpu_limit/,
+                   "$uri #$i: not by js_cpu_limit");
+            my ($st2, undef, $body) = http_request('GET', '/');
+            like("$st2 $body", qr/^200 ok \d+$/, "$uri #$i: the next request is served");
+            check_error_log("bomb $uri #$i", $off, allow_js_exception => 1);
+        }
+    }
+    is_deeply([worker_pids()], \@w, 'small-object bombs: the same worker served everything');
+}
+
 # js_cpu_limit 0 turns the limit off: a long run completes.
 {
     ok(start_nginx({workers => 1, http_config => 'js_cpu_limit 0;',
