@@ -152,6 +152,9 @@ struct Runtime {
     int                       depth;
     bool                      terminating;  /* a limit stopped this run */
     bool                      heap_hit;     /* near the heap limit */
+    uint64_t                  runs;         /* outermost runs of JS */
+    uint64_t                  full_run;     /* the run of full_hits */
+    unsigned                  full_hits;    /* full GCs that left it full */
     std::unordered_set<struct Weak *>  weak;  /* nv8_arg_weak() */
     std::string               terminated;   /* why, for the error */
     double                    terminated_ctx;
@@ -215,8 +218,12 @@ private:
 static inline void
 Enter(Runtime *r)
 {
-    if (r->depth++ == 0 && r->rt->watchdog != nullptr) {
-        nv8__watchdog_enter(r->rt->watchdog);
+    if (r->depth++ == 0) {
+        r->runs++;
+
+        if (r->rt->watchdog != nullptr) {
+            nv8__watchdog_enter(r->rt->watchdog);
+        }
     }
 }
 
@@ -2026,8 +2033,11 @@ NearHeapLimit(void *data, size_t current, size_t initial)
 /*
  * NearHeapLimit() alone comes too late for a heap of many small objects:
  * each full GC then frees a little, and V8 goes on collecting almost in
- * vain (seconds per request) before it calls it.  A full GC that leaves
- * the heap 90% full stops the running JS the same way.
+ * vain (seconds per request) before it calls it.  Two full GCs in one run
+ * of JS that leave the heap 90% full stop that run the same way.  Not
+ * one: marking starts before the GC ends, so the first full GC of a run
+ * may keep the garbage of the run before it (an allocation bomb the CPU
+ * limit stopped), which the next one frees.
  */
 
 static void
@@ -2043,7 +2053,17 @@ AfterFullGC(Isolate *isolate, v8::GCType type, v8::GCCallbackFlags flags,
 
     isolate->GetHeapStatistics(&hs);
 
-    if (hs.used_heap_size() >= hs.heap_size_limit() / 10 * 9) {
+    if (hs.used_heap_size() < hs.heap_size_limit() / 10 * 9) {
+        r->full_hits = 0;
+        return;
+    }
+
+    if (r->full_run != r->runs) {
+        r->full_run = r->runs;
+        r->full_hits = 0;
+    }
+
+    if (++r->full_hits >= 2) {
         r->heap_hit = true;
         isolate->RequestInterrupt(HeapInterrupt, r);
     }
@@ -2074,6 +2094,9 @@ nv8__v8_create(nv8_runtime_t *rt, char **err)
     r->depth = 0;
     r->terminating = false;
     r->heap_hit = false;
+    r->runs = 0;
+    r->full_run = 0;
+    r->full_hits = 0;
     r->terminated_ctx = 0;
     r->allocator = new LimitedAllocator(rt->buffers_max);
 
