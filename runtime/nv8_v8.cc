@@ -1320,6 +1320,33 @@ DecodeUtf8(const FunctionCallbackInfo<Value> &info)
 }
 
 
+/* bytes as Latin-1 (one byte, one char); Node's 'latin1' decoding */
+static void
+DecodeLatin1(const FunctionCallbackInfo<Value> &info)
+{
+    Isolate  *isolate = info.GetIsolate();
+
+    if (!info[0]->IsArrayBufferView()) {
+        isolate->ThrowException(Exception::TypeError(
+            String::NewFromUtf8Literal(isolate,
+                                       "expected an ArrayBufferView")));
+        return;
+    }
+
+    Local<ArrayBufferView>  view = info[0].As<ArrayBufferView>();
+    std::shared_ptr<BackingStore>  bs = view->Buffer()->GetBackingStore();
+    const uint8_t  *p = static_cast<const uint8_t *>(bs->Data())
+                        + view->ByteOffset();
+    Local<String>  s;
+
+    if (String::NewFromOneByte(isolate, p, NewStringType::kNormal,
+                               (int) view->ByteLength()).ToLocal(&s))
+    {
+        info.GetReturnValue().Set(s);
+    }
+}
+
+
 static void
 EncodeUtf8(const FunctionCallbackInfo<Value> &info)
 {
@@ -1780,6 +1807,7 @@ static const V8Method  v8_methods[] = {
     { "reportError",   ReportError },
     { "formatError",   FormatError },
     { "decodeUtf8",    DecodeUtf8 },
+    { "decodeLatin1",  DecodeLatin1 },
     { "encodeUtf8",    EncodeUtf8 },
     { "compileFunction", CompileFunction },
     { "builtin",       BuiltinNamespace },

@@ -65,3 +65,23 @@ try {
 } catch (e) {
     show(e.name);
 }
+
+// UTF-8 and Latin-1 are decoded as Node decodes them: each maximal bad
+// sequence is one U+FFFD; start and end are clamped the same way
+for (const c of [[0xe2, 0x82], [0xff, 0x41], [0xf0, 0x9f, 0x98, 0x80],
+                 [0xed, 0xa0, 0x80, 0x41], [0xc0, 0xaf], [0x80, 0x80, 0x41]]) {
+    const x = Buffer.from(c);
+    show(x.toString(), x.toString('latin1'), x.toString('utf8', 1),
+         x.toString('UTF8', -1, 99));
+}
+const txt = Buffer.from('h\u00e9llo w\u00f6rld');
+show(txt.toString('utf8', 1, 5), txt.toString(undefined, 2),
+     txt.toString('binary', 0, 3), txt.toString('utf8', 5, 2),
+     txt.toString('utf8', 99), txt.toString('utf8', '1', '3'),
+     txt.toString('utf8', NaN, 3), txt.toString('utf8', 1.7, 3.2),
+     txt.subarray(2).toString('latin1'));
+try {
+    txt.toString('bogus');
+} catch (e) {
+    show(e.name, e.message);
+}
