@@ -1,0 +1,18 @@
+// parse -> transform -> serialise; the output is the bytes of cpu/expect
+function transform(data) {
+    const items = [];
+    let sum = 0;
+    for (const it of data.items) {
+        if (!it.active) continue;
+        const total = it.price * it.qty;
+        sum += total;
+        items.push({ id: it.id, name: it.name.toUpperCase(), tags: it.tags.length, total });
+    }
+    return { count: items.length, sum, items };
+}
+
+export default {
+    async fetch(request) {
+        return Response.json(transform(await request.json()));
+    },
+};

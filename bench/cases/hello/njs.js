@@ -1,0 +1,2 @@
+function hello(r) { r.return(200, 'hello world\n'); }
+export default { hello };

@@ -1,0 +1,1 @@
+export default function (req, res) { res.end('hello world\n'); }
