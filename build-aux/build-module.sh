@@ -28,7 +28,11 @@ case " $flags " in
     *) flags="$flags --with-compat" ;;
 esac
 
-stamp="$flags --add-dynamic-module=$srcdir/ngx_module"
+# the code cache (Makefile.am) is linked when it was built: configure anew
+# when it comes or goes
+cache=none
+[ -f "$builddir/runtime/nv8_code_cache.o" ] && cache=linked
+stamp="$flags --add-dynamic-module=$srcdir/ngx_module code-cache=$cache"
 
 if [ ! -f "$out/objs/Makefile" ] || [ "$(cat "$out/.nv8-flags" 2>/dev/null)" != "$stamp" ] \
    || [ "$srcdir/ngx_module/config" -nt "$out/objs/Makefile" ] \

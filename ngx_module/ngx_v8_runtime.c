@@ -74,6 +74,18 @@ ngx_v8_runtime_init(ngx_cycle_t *cycle, ngx_str_t *flags, ngx_uint_t threads,
         return NGX_ERROR;
     }
 
+#if (NGX_DEBUG)
+    {
+    unsigned  used, refused;
+
+    nv8_runtime_code_cache_stats(ngx_v8_runtime.rt, &used, &refused);
+
+    ngx_log_debug2(NGX_LOG_DEBUG_CORE, cycle->log, 0,
+                   "v8 code cache: %ud builtins compiled from it, "
+                   "%ud refused", used, refused);
+    }
+#endif
+
     fd = nv8_loop_fd(ngx_v8_runtime.rt);
 
     c = ngx_get_connection(fd, cycle->log);

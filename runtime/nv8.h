@@ -181,6 +181,15 @@ nv8_runtime_t *nv8_runtime_create(const nv8_runtime_conf_t *conf,
  * of the isolate; returns NV8_ERROR if handles were left open */
 nv8_int_t nv8_runtime_destroy(nv8_runtime_t *rt);
 
+/* writes V8's code cache of the builtins compiled so far as a C source
+ * (the build's step that makes runtime/nv8_code_cache.c) */
+nv8_int_t nv8_runtime_write_code_cache(nv8_runtime_t *rt, const char *path);
+
+/* how many builtins were compiled from the linked code cache, and how
+ * many caches V8 refused (made by another V8 or with other flags) */
+void nv8_runtime_code_cache_stats(nv8_runtime_t *rt, unsigned *used,
+    unsigned *refused);
+
 
 /*
  * Modules.  Paths are absolute file names of ES modules, CommonJS modules

@@ -66,6 +66,24 @@ extern const size_t           nv8_builtins_n;
 
 
 /*
+ * V8's code cache of the builtins, made at build time by running the
+ * built nv8 over build-aux/code-cache.mjs (NV8_CODE_CACHE_OUT) and linked
+ * into the nginx module; ended by a NULL key.  nv8_modules.c holds an
+ * empty, weak one for the programs built without it (nv8 itself, the
+ * sanitizer and fuzzing builds).  V8 refuses a cache made by another V8
+ * or with other flags; the source is then compiled as without one.
+ */
+
+typedef struct {
+    const char               *key;
+    const unsigned char      *data;
+    size_t                    len;
+} nv8_code_cache_t;
+
+extern const nv8_code_cache_t  nv8_code_cache[];
+
+
+/*
  * The CPU watchdog (nv8_watchdog.c): a thread that stops a run of JS
  * longer than the limit.  enter/leave bracket every outermost run; they
  * cost two atomic stores unless the watchdog fired.
@@ -102,6 +120,9 @@ nv8_int_t nv8__v8_create(nv8_runtime_t *rt, char **err);
  * nv8__watchdog_confirm() and terminates the run if it says so */
 void nv8__v8_interrupt(nv8_runtime_t *rt);
 void nv8__v8_destroy(nv8_runtime_t *rt);
+nv8_int_t nv8__v8_write_code_cache(nv8_runtime_t *rt, const char *path);
+void nv8__v8_code_cache_stats(nv8_runtime_t *rt, unsigned *used,
+    unsigned *refused);
 double nv8__v8_context(nv8_runtime_t *rt);
 
 /* nv8_runtime.c */

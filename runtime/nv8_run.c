@@ -151,6 +151,16 @@ main(int argc, char **argv)
 
     i = nv8_runtime_uncaught(rt) ? 1 : 0;
 
+    /* the build's code cache step (Makefile.am) */
+    if (getenv("NV8_CODE_CACHE_OUT") != NULL
+        && nv8_runtime_write_code_cache(rt, getenv("NV8_CODE_CACHE_OUT"))
+           != NV8_OK)
+    {
+        fprintf(stderr, "nv8: cannot write the code cache to %s\n",
+                getenv("NV8_CODE_CACHE_OUT"));
+        i = 1;
+    }
+
     if (nv8_runtime_destroy(rt) != NV8_OK) {
         i = 1;
     }

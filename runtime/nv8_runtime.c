@@ -212,6 +212,21 @@ nv8_runtime_stop(nv8_runtime_t *rt)
 }
 
 
+nv8_int_t
+nv8_runtime_write_code_cache(nv8_runtime_t *rt, const char *path)
+{
+    return nv8__v8_write_code_cache(rt, path);
+}
+
+
+void
+nv8_runtime_code_cache_stats(nv8_runtime_t *rt, unsigned *used,
+    unsigned *refused)
+{
+    nv8__v8_code_cache_stats(rt, used, refused);
+}
+
+
 size_t
 nv8_runtime_uncaught(nv8_runtime_t *rt)
 {

@@ -146,16 +146,49 @@ for my $rst (0, 1) {
 # ------------------------------------------------------------------------
 # js_v8_flags reaches V8 (skipped when TEST_NGINX_V8_FLAGS already sets it).
 
+# The worker compiles lib/ from the code cache linked into the module
+# (not in the sanitizer build, TEST_NGINX_NO_CODE_CACHE=1: none there);
+# V8 refuses that cache under other flags, and lib/ is compiled from
+# source then.
+
+sub code_cache_line {
+    my ($off) = @_;
+    my $line;
+    for (1 .. 50) {
+        ($line) = error_log_since($off) =~ /v8 code cache: (\d+ builtins compiled from it, \d+ refused)/;
+        last if defined $line;
+        sleep 0.1;
+    }
+    return $line // 'no line';
+}
+
 SKIP: {
-    skip 'TEST_NGINX_V8_FLAGS is set', 3 if defined $ENV{TEST_NGINX_V8_FLAGS};
+    skip 'TEST_NGINX_V8_FLAGS is set', 5 if defined $ENV{TEST_NGINX_V8_FLAGS};
     my $js = "export default (req, res) => res.end(typeof WebAssembly);\n";
     my $c = {config => 'location / { js_handler app.js; }'};
+    my $cache = !$ENV{TEST_NGINX_NO_CODE_CACHE};
+    my $off = log_offset();
     ok(start_nginx($c, 'app.js' => $js), 'start without js_v8_flags');
     my $without = (http_request('GET', '/'))[2];
+    my $line = code_cache_line($off);
+    if ($cache) {
+        like($line, qr/^([4-9]\d|\d{3,}) builtins compiled from it, 0 refused$/,
+             "the worker compiles lib/ from the code cache ($line)");
+    } else {
+        is($line, '0 builtins compiled from it, 0 refused', 'no code cache in this build');
+    }
+    $off = log_offset();
     ok(start_nginx({%$c, http_config => 'js_v8_flags "--no-expose-wasm";'},
                    'app.js' => $js), 'start with js_v8_flags');
     my $with = (http_request('GET', '/'))[2];
     is("$without/$with", 'object/undefined', 'js_v8_flags "--no-expose-wasm" hides WebAssembly');
+    $line = code_cache_line($off);
+    if ($cache) {
+        like($line, qr/^0 builtins compiled from it, ([4-9]\d|\d{3,}) refused$/,
+             "V8 refuses the code cache under other flags ($line)");
+    } else {
+        is($line, '0 builtins compiled from it, 0 refused', 'no code cache, other flags');
+    }
 }
 
 # ------------------------------------------------------------------------
