@@ -1171,6 +1171,11 @@ struct nv8_call_s {
     nv8_runtime_t                              *rt;
     const nv8_method_t                         *method;
     std::vector<char *>                        *scratch;
+    /* the call's argument copies: a buffer on the trampoline's stack,
+     * then malloc() (scratch) for what does not fit */
+    char                                       *arena;
+    size_t                                      arena_used;
+    size_t                                      arena_size;
 };
 
 
@@ -1190,12 +1195,16 @@ Trampoline(const FunctionCallbackInfo<Value> &info)
     Runtime                *r = static_cast<Runtime *>(isolate->GetData(0));
     std::vector<char *>     scratch;
     nv8_call_s              call;
+    alignas(16) char        arena[2048];
 
     call.info = &info;
     call.rt = r->rt;
     call.method = static_cast<const nv8_method_t *>(
                       info.Data().As<External>()->Value());
     call.scratch = &scratch;
+    call.arena = arena;
+    call.arena_used = 0;
+    call.arena_size = sizeof(arena);
 
     (void) call.method->handler(&call);
 
@@ -2562,22 +2571,50 @@ nv8_arg_number(nv8_call_t *call, size_t i, double *n)
 }
 
 
+/* memory that lives until the native call returns */
+static void *
+CallAlloc(nv8_call_t *call, size_t size)
+{
+    size_t  at = (call->arena_used + 7) & ~(size_t) 7;
+    void   *p;
+
+    if (at <= call->arena_size && size <= call->arena_size - at) {
+        call->arena_used = at + size;
+        return call->arena + at;
+    }
+
+    p = malloc(size);
+    if (p != nullptr) {
+        call->scratch->push_back(static_cast<char *>(p));
+    }
+
+    return p;
+}
+
+
 static nv8_int_t
 CopyString(nv8_call_t *call, Local<String> s, nv8_str_t *out)
 {
     Isolate  *isolate = call->info->GetIsolate();
-    size_t    len = s->Utf8Length(isolate);
+    size_t    len, max;
     char     *p;
 
-    p = (char *) malloc(len + 1);
+    /*
+     * A UTF-16 unit is at most 3 bytes of UTF-8 (a pair is 4, a lone
+     * surrogate becomes U+FFFD's 3): a short string is written at once
+     * into room for that, a long one is measured first.
+     */
+    max = (size_t) s->Length() * 3;
+    len = max <= 512 ? max : s->Utf8Length(isolate);
+
+    p = static_cast<char *>(CallAlloc(call, len + 1));
     if (p == nullptr) {
         return nv8_throw(call, NV8_ERROR_RANGE, nullptr, "out of memory");
     }
 
-    call->scratch->push_back(p);
-
-    s->WriteUtf8(isolate, p, (int) len, nullptr,
-                 String::REPLACE_INVALID_UTF8);
+    len = s->WriteUtf8(isolate, p, (int) len, nullptr,
+                       String::NO_NULL_TERMINATION
+                       | String::REPLACE_INVALID_UTF8);
     p[len] = '\0';
 
     out->data = p;
@@ -2619,12 +2656,11 @@ nv8_arg_string_array(nv8_call_t *call, size_t i, nv8_str_t **items,
     a = v.As<Array>();
     *n = a->Length();
 
-    out = (nv8_str_t *) malloc(sizeof(nv8_str_t) * (*n + 1));
+    out = static_cast<nv8_str_t *>(CallAlloc(call,
+                                             sizeof(nv8_str_t) * (*n + 1)));
     if (out == nullptr) {
         return nv8_throw(call, NV8_ERROR_RANGE, nullptr, "out of memory");
     }
-
-    call->scratch->push_back((char *) out);
 
     for (uint32_t k = 0; k < *n; k++) {
         Local<Value>   item;
